@@ -1,0 +1,7 @@
+#pragma once
+/// rankwise: Dask's programming model on MPI. The umbrella header: the stable public API.
+///
+///     #include <rankwise/rankwise.hpp>
+///     namespace rw = rankwise;
+#include "rankwise/version.hpp"
+#include "rankwise/runtime.hpp"

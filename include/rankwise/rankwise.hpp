@@ -5,3 +5,5 @@
 ///     namespace rw = rankwise;
 #include "rankwise/version.hpp"
 #include "rankwise/runtime.hpp"
+#include "rankwise/graph.hpp"
+#include "rankwise/delayed/delayed.hpp"

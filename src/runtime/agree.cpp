@@ -16,12 +16,12 @@ Failure capture_current_exception() {
   }
 }
 
-void agree_on_failure(const Communicator& comm, std::string_view label,
-                      const std::optional<Failure>& mine) {
-  const int none = comm.size();
-  const int first_failed = allreduce(comm, mine ? comm.rank() : none, ReduceOp::min);
-  if (first_failed == none) return;
+int lowest_failed_rank(const Communicator& comm, bool failed) {
+  return allreduce(comm, failed ? comm.rank() : comm.size(), ReduceOp::min);
+}
 
+void raise_agreed_failure(const Communicator& comm, std::string_view label,
+                          const std::optional<Failure>& mine, int first_failed) {
   // The lowest failing rank tells everyone what happened, in one broadcast.
   Failure failure = mine.value_or(Failure{});
   bcast(comm, failure, first_failed);
@@ -30,6 +30,13 @@ void agree_on_failure(const Communicator& comm, std::string_view label,
   std::string text = "rank " + std::to_string(first_failed) + ": " + failure.message;
   if (!label.empty()) text = std::string(label) + ": " + text;
   throw_error(failure.kind, text, first_failed);
+}
+
+void agree_on_failure(const Communicator& comm, std::string_view label,
+                      const std::optional<Failure>& mine) {
+  const int first_failed = lowest_failed_rank(comm, mine.has_value());
+  if (first_failed == comm.size()) return;
+  raise_agreed_failure(comm, label, mine, first_failed);
 }
 
 }  // namespace rankwise::runtime

@@ -31,6 +31,15 @@ struct Failure {
 void agree_on_failure(const Communicator& comm, std::string_view label,
                       const std::optional<Failure>& mine);
 
+/// The first half of agree_on_failure: returns the lowest rank that failed, or comm.size() when
+/// none did. Collective (one MPI_Allreduce).
+int lowest_failed_rank(const Communicator& comm, bool failed);
+
+/// The second half: `first_failed` (from lowest_failed_rank) broadcasts its failure and every
+/// rank throws it, labelled as agree_on_failure does. Collective; never returns.
+[[noreturn]] void raise_agreed_failure(const Communicator& comm, std::string_view label,
+                                       const std::optional<Failure>& mine, int first_failed);
+
 /// Captures the exception in flight as a Failure (rankwise errors keep their kind). Local.
 Failure capture_current_exception();
 

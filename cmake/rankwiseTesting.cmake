@@ -1,15 +1,15 @@
 # Test registration helpers.
 #
-# rankwise_add_mpi_test(<target> SOURCES ... [NP 1 2 3] [LABELS ...] [TIMEOUT s])
+# rankwise_add_mpi_test(<target> SOURCES ... [NP 1 2 3] [LABELS ...] [TIMEOUT s] [ENV K=V ...])
 #   Builds <target> with the MPI-aware GoogleTest main and registers <target>_np<N> for each N as
 #   MPIEXEC_EXECUTABLE MPIEXEC_NUMPROC_FLAG N MPIEXEC_PREFLAGS <binary> MPIEXEC_POSTFLAGS.
 #   Site flags (--oversubscribe, running as root) come from MPIEXEC_PREFLAGS and the environment
-#   that scripts/test.sh sets, never from here.
+#   that scripts/test.sh sets, never from here. In ENV values, @NP@ becomes the rank count.
 # rankwise_add_unit_test(<target> SOURCES ... [LABELS ...])
 #   A serial test with GoogleTest's own main.
 
 function(rankwise_add_mpi_test target)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;NP;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;NP;LABELS;ENV" ${ARGN})
   if(NOT ARG_NP)
     set(ARG_NP 1 2 3)
   endif()
@@ -24,6 +24,10 @@ function(rankwise_add_mpi_test target)
                      $<TARGET_FILE:${target}> ${MPIEXEC_POSTFLAGS})
     set_tests_properties(${target}_np${np} PROPERTIES
       PROCESSORS ${np} TIMEOUT ${ARG_TIMEOUT} LABELS "mpi;${ARG_LABELS}")
+    if(ARG_ENV)
+      string(REPLACE "@NP@" "${np}" env "${ARG_ENV}")
+      set_tests_properties(${target}_np${np} PROPERTIES ENVIRONMENT "${env}")
+    endif()
   endforeach()
 endfunction()
 

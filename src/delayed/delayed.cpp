@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <filesystem>
-#include <unordered_map>
 
 #include "rankwise/graph/dot.hpp"
 #include "rankwise/graph/executor.hpp"
@@ -22,39 +21,44 @@ std::string default_name(const std::source_location& where) {
 }
 
 graph::TaskGraph lower(std::span<const NodePtr> roots, std::vector<graph::TaskId>& ids) {
+  static std::uint64_t passes = 0;
+  const std::uint64_t pass = ++passes;
+  auto lowered = [pass](const Node* node) { return node->lowered_in == pass; };
   graph::TaskGraph g;
-  std::unordered_map<const Node*, graph::TaskId> done;
   // Iterative post-order walk: a chain of a million delayed calls must not overflow the stack.
   struct Frame {
-    const Node* node;
+    const NodePtr* node;
     std::size_t next_input;
   };
   std::vector<Frame> stack;
   for (const auto& root : roots) {
-    if (!done.count(root.get())) stack.push_back({root.get(), 0});
+    if (!lowered(root.get())) stack.push_back({&root, 0});
     while (!stack.empty()) {
       auto& top = stack.back();
-      if (top.next_input < top.node->inputs.size()) {
-        const Node* input = top.node->inputs[top.next_input++].get();
-        if (!done.count(input)) stack.push_back({input, 0});
+      const Node& node = **top.node;
+      if (top.next_input < node.inputs.size()) {
+        const NodePtr& input = node.inputs[top.next_input++];
+        if (!lowered(input.get())) stack.push_back({&input, 0});
         continue;
       }
-      const Node* node = top.node;
+      const NodePtr& shared = *top.node;
       stack.pop_back();
-      if (done.count(node)) continue;
+      if (lowered(&node)) continue;  // reached twice before it was finished
       graph::Task task;
-      task.key = node->key;
-      task.label = node->label;
-      task.kernel = node->kernel;
-      task.codec = node->codec;
-      task.cost = node->cost;
-      task.pinned_rank = node->pin;
-      task.output_bytes = node->output_bytes;
-      task.inputs.reserve(node->inputs.size());
-      for (const auto& input : node->inputs) task.inputs.push_back(done.at(input.get()));
-      done.emplace(node, g.add(std::move(task)));
+      task.key = node.key;
+      task.label = node.label;
+      // Capturing the node (16 bytes) keeps std::function from allocating a copy of the kernel.
+      task.kernel = [n = shared](std::span<const graph::Value* const> in) { return n->kernel(in); };
+      task.codec = node.codec;
+      task.cost = node.cost;
+      task.pinned_rank = node.pin;
+      task.output_bytes = node.output_bytes;
+      task.inputs.reserve(node.inputs.size());
+      for (const auto& input : node.inputs) task.inputs.push_back(input->lowered_id);
+      node.lowered_id = g.append(std::move(task));  // keys carry a serial: always new
+      node.lowered_in = pass;
     }
-    ids.push_back(done.at(root.get()));
+    ids.push_back(root->lowered_id);
   }
   return g;
 }

@@ -42,6 +42,10 @@ struct Node {
   double cost = 1e-6;
   int pin = -1;
   std::int64_t output_bytes = 64;
+  // Lowering bookkeeping: the task id this node got in lowering pass `lowered_in`. Saves a hash
+  // map lookup per node; lowering is single-threaded, like graph building in every rank.
+  mutable std::uint64_t lowered_in = 0;
+  mutable graph::TaskId lowered_id = -1;
 };
 using NodePtr = std::shared_ptr<const Node>;
 

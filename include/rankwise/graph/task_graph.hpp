@@ -16,6 +16,11 @@ class TaskGraph {
   /// Adds `task` and returns its id; a task whose key is already present is not added again and
   /// the existing id is returned. Throws ValueError when an input id does not exist yet. Local.
   TaskId add(Task task);
+  /// Appends `task`, whose key the caller guarantees is not in the graph yet (as when keys carry
+  /// a serial number); skips the duplicate check that add() makes. Local.
+  TaskId append(Task task);
+  /// Makes room for `n` tasks (saves re-allocation when the size is known). Local.
+  void reserve(std::int64_t n);
   /// The id of the task with `key`, if any. Local.
   std::optional<TaskId> find(const TaskKey& key) const;
 
@@ -28,7 +33,13 @@ class TaskGraph {
 
  private:
   std::vector<Task> tasks_;
-  std::unordered_map<std::string, TaskId> by_key_;
+  struct KeyHash {
+    std::size_t operator()(const TaskKey& key) const noexcept;
+  };
+  // Index of keys, built lazily: covers tasks [0, indexed_) so append() never hashes.
+  void index_keys() const;
+  mutable std::unordered_map<TaskKey, TaskId, KeyHash> by_key_;
+  mutable std::int64_t indexed_ = 0;
 };
 
 }  // namespace rankwise::graph

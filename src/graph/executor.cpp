@@ -426,11 +426,39 @@ class Run {
   std::optional<Failure> failure_;
 };
 
+// A cheap fingerprint of the graph's shape (sizes, key indices, edges, placement). Every rank
+// must build the same graph; a program that builds different graphs on different ranks would
+// otherwise hang or mix results.
+std::uint64_t fingerprint(const TaskGraph& graph, const Partition& plan) {
+  std::uint64_t h = 1469598103934665603ULL;
+  auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
+  mix(static_cast<std::uint64_t>(graph.size()));
+  for (TaskId id = 0; id < graph.size(); ++id) {
+    const Task& t = graph.task(id);
+    mix(t.key.name.size());
+    for (auto i : t.key.index) mix(static_cast<std::uint64_t>(i));
+    for (auto in : t.inputs) mix(static_cast<std::uint64_t>(in));
+    mix(static_cast<std::uint64_t>(plan.rank_of[static_cast<std::size_t>(id)] + 2));
+  }
+  return h;
+}
+
+void check_same_graph(const TaskGraph& graph, const Partition& plan, const Communicator& comm,
+                      const std::string& label) {
+  const std::uint64_t h = fingerprint(graph, plan);
+  std::uint64_t both[2] = {h, ~h};  // max of h and of ~h: equal to (h, ~h) only if all agree
+  runtime::allreduce_inplace<std::uint64_t>(comm, both, ReduceOp::max);
+  if (both[0] != h || both[1] != ~h)
+    throw ValueError(label + ": the ranks built different task graphs; every rank must run the "
+                     "same program and build the same collections in the same order");
+}
+
 }  // namespace
 
 std::unordered_map<TaskId, Value> execute(const TaskGraph& graph, const Partition& plan,
                                           std::span<const TaskId> keep, const Communicator& comm,
                                           const ExecuteOptions& options) {
+  check_same_graph(graph, plan, comm, options.label);
   return Run(graph, plan, keep, comm, options).run();
 }
 

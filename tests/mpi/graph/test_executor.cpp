@@ -217,3 +217,17 @@ TEST(Executor, IntermediatesAreFreedAfterTheirLastConsumer) {
   }, 0));
   EXPECT_EQ(compute_one<std::int64_t>(g, check), 11);
 }
+
+// A program that builds a different graph on one rank gets a clear error, not a hang.
+TEST(Executor, DifferentGraphsOnDifferentRanksAreRejected) {
+  TaskGraph g;
+  const auto a = g.add(make_task<std::int64_t>("a", 0, {}, [](auto&) { return std::int64_t{1}; }));
+  if (comm().rank() == last_rank() && comm().size() > 1)
+    g.add(make_task<std::int64_t>("extra", 0, {a}, [](auto& x) { return x[0]; }));
+  const TaskId outputs[] = {a};
+  if (comm().size() > 1) {
+    EXPECT_THROW((void)compute(g, outputs, comm()), ValueError);
+  } else {
+    EXPECT_EQ(compute(g, outputs, comm()).front().get<std::int64_t>(), 1);
+  }
+}

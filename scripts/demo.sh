@@ -9,4 +9,6 @@ rw_build
 mkdir -p "$ROOT/out"
 cd "$ROOT"
 mpirun -n 2 "$BUILD_DIR/rankwise" info | tee "$ROOT/out/info.txt"
-echo "demo: outputs in $ROOT/out"
+echo
+mpirun -n 2 "$BUILD_DIR/rankwise" tour --out "$ROOT/out" | tee "$ROOT/out/tour.txt"
+echo "demo: outputs in $ROOT/out: $(cd "$ROOT/out" && ls | tr '\n' ' ')"

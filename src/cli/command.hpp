@@ -20,5 +20,7 @@ struct Context {
 
 /// `rankwise info`: build and runtime facts.
 void add_info_command(CLI::App& app, Context& context);
+/// `rankwise tour`: the talk's examples on generated data.
+void add_tour_command(CLI::App& app, Context& context);
 
 }  // namespace rankwise::cli

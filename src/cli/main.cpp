@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.fallthrough();  // global flags (--json) may follow the subcommand
   rw::cli::add_info_command(app, context);
+  rw::cli::add_tour_command(app, context);
 
   try {
     app.parse(argc, argv);

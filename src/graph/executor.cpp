@@ -66,9 +66,13 @@ class Run {
       fail(runtime::capture_current_exception());
     }
     // The final checkpoint, unless a checkpoint before a collective already found a failure.
+    const double checkpoint_start = tracing_ ? Trace::now() : 0;
     const int first_failed = first_failed_ != comm_.size()
                                  ? first_failed_
                                  : runtime::lowest_failed_rank(comm_, failure_.has_value());
+    if (tracing_)
+      Trace::record({"checkpoint (allreduce)", "collective", checkpoint_start,
+                     Trace::now() - checkpoint_start, 0, 0, me_});
     if (first_failed != comm_.size()) {
       drain();
       runtime::raise_agreed_failure(comm_, options_.label, failure_, first_failed);
@@ -144,7 +148,11 @@ class Run {
         // A collective starts once every local task before it has run (deadlock freedom), and
         // after a checkpoint, so no rank enters it while another has failed.
         if (!tasks_left || local_order_[lowest_unrun] > c) {
+          const double checkpoint_start = tracing_ ? Trace::now() : 0;
           first_failed_ = runtime::lowest_failed_rank(comm_, false);
+          if (tracing_)
+            Trace::record({"checkpoint (allreduce)", "collective", checkpoint_start,
+                           Trace::now() - checkpoint_start, 0, 0, me_});
           if (first_failed_ != comm_.size()) return;
           run_collective(c);
           ++next_collective;

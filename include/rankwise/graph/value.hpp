@@ -1,5 +1,6 @@
 #pragma once
 /// Value and Codec: a task's result, type-erased, and how it crosses ranks.
+#include <concepts>
 #include <cstring>
 #include <memory>
 #include <span>
@@ -28,6 +29,15 @@ class Value {
     return v;
   }
 
+  /// Shares an existing object (no copy). Local.
+  template <class T>
+  static Value share(std::shared_ptr<const T> object) {
+    Value v;
+    v.type_ = &typeid(T);
+    v.object_ = std::move(object);
+    return v;
+  }
+
   /// The stored object; throws Error if it is not a T. Local.
   template <class T>
   const T& get() const {
@@ -52,6 +62,16 @@ struct is_contiguous_raw_vector<std::vector<E, A>>
     : std::bool_constant<std::is_trivially_copyable_v<E> && !std::is_same_v<E, bool>> {};
 }  // namespace detail
 
+/// Customisation point: specialise for a type with its own byte format (NDArray does).
+template <class T>
+struct CodecTraits;
+
+template <class T>
+concept HasCodecTraits = requires(const T& v, std::span<const char> b) {
+  { CodecTraits<T>::encode(v) } -> std::same_as<std::vector<char>>;
+  { CodecTraits<T>::decode(b) } -> std::same_as<T>;
+};
+
 /// How a task's result type becomes bytes and back. Trivially copyable types and vectors of
 /// them move as raw bytes (one memcpy); anything else through Boost.Serialization.
 struct Codec {
@@ -66,7 +86,9 @@ struct Codec {
     c.type_name = typeid(T).name();
     c.encode = [](const Value& v) -> std::vector<char> {
       const T& x = v.get<T>();
-      if constexpr (detail::is_contiguous_raw_vector<T>::value) {
+      if constexpr (HasCodecTraits<T>) {
+        return CodecTraits<T>::encode(x);
+      } else if constexpr (detail::is_contiguous_raw_vector<T>::value) {
         std::vector<char> bytes(x.size() * sizeof(typename T::value_type));
         if (!bytes.empty()) std::memcpy(bytes.data(), x.data(), bytes.size());
         return bytes;
@@ -75,7 +97,9 @@ struct Codec {
       }
     };
     c.decode = [](std::span<const char> bytes) -> Value {
-      if constexpr (detail::is_contiguous_raw_vector<T>::value) {
+      if constexpr (HasCodecTraits<T>) {
+        return Value::of(CodecTraits<T>::decode(bytes));
+      } else if constexpr (detail::is_contiguous_raw_vector<T>::value) {
         T x(bytes.size() / sizeof(typename T::value_type));
         if (!bytes.empty()) std::memcpy(x.data(), bytes.data(), bytes.size());
         return Value::of(std::move(x));

@@ -7,3 +7,4 @@
 #include "rankwise/runtime.hpp"
 #include "rankwise/graph.hpp"
 #include "rankwise/delayed/delayed.hpp"
+#include "rankwise/array.hpp"

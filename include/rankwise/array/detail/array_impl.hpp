@@ -1,0 +1,254 @@
+#pragma once
+// Member templates of Array<Elem> that need the full class: persist, shapes, axis reductions.
+#include <unordered_map>
+
+#include "rankwise/array/array.hpp"
+
+namespace rankwise {
+
+namespace array_detail {
+
+/// A Stored leaf over blocks this rank holds in memory (persisted results).
+template <class T>
+ExprPtr<T> stored_from_values(std::string name, const Shape& shape, const Chunks& chunks, const OwnerMap& owners,
+                              std::shared_ptr<const std::unordered_map<std::int64_t, graph::Value>> blocks) {
+  const auto serial = next_serial();
+  auto make = [blocks, owners, serial, name](Lowering& lowering, std::int64_t b) {
+    graph::Task t;
+    t.key = {name + "-" + std::to_string(serial), {b}};
+    t.label = name;
+    t.codec = graph::Codec::of<NDArray<T>>();
+    t.owner_map = owners;
+    t.block = b;
+    t.cost = 1e-7;
+    t.kernel = [blocks, b](std::span<const graph::Value* const>) { return blocks->at(b); };
+    return lowering.graph.append(std::move(t));
+  };
+  return std::make_shared<Stored<T>>(name, shape, chunks, owners, make);
+}
+
+/// Runs the block tasks of `e` and returns this rank's blocks, keyed by block number.
+template <class T>
+std::unordered_map<std::int64_t, graph::Value> run_blocks(const ExprPtr<T>& e) {
+  Lowering lowering;
+  const auto ids = lower_blocks(lowering, e);
+  const auto& comm = array_comm();
+  auto kept = graph::execute(lowering.graph, graph::partition(lowering.graph, comm.size()), ids, comm,
+                             {.label = "persist"});
+  std::unordered_map<std::int64_t, graph::Value> blocks;
+  for (std::size_t b = 0; b < ids.size(); ++b)
+    if (auto it = kept.find(ids[b]); it != kept.end()) blocks.emplace(static_cast<std::int64_t>(b), it->second);
+  return blocks;
+}
+
+inline int normalize_axis(int axis, std::int64_t ndim) {
+  const int a = axis < 0 ? axis + static_cast<int>(ndim) : axis;
+  RANKWISE_CHECK(a >= 0 && a < ndim, IndexError,
+                 "axis " + std::to_string(axis) + " is out of bounds for an array of dimension " + std::to_string(ndim));
+  return a;
+}
+
+}  // namespace array_detail
+
+template <class Elem>
+Array<Elem> Array<Elem>::persist() const {
+  auto blocks = std::make_shared<const std::unordered_map<std::int64_t, graph::Value>>(array_detail::run_blocks(expr_));
+  return Array(array_detail::stored_from_values<Elem>("persisted", shape(), chunks(), owners(), std::move(blocks)));
+}
+
+template <class Elem>
+std::vector<std::pair<std::int64_t, NDArray<Elem>>> Array<Elem>::local_blocks() const {
+  std::vector<std::pair<std::int64_t, NDArray<Elem>>> out;
+  for (auto& [b, v] : array_detail::run_blocks(expr_)) out.emplace_back(b, v.template get<NDArray<Elem>>());
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+template <class Elem>
+Array<Elem> Array<Elem>::transpose() const {
+  const auto nd = shape().size();
+  Shape s(nd);
+  Chunks c(nd);
+  std::vector<std::size_t> axes(nd);
+  for (std::size_t d = 0; d < nd; ++d) {
+    axes[d] = nd - 1 - d;
+    s[d] = shape()[axes[d]];
+    c[d] = chunks()[axes[d]];
+  }
+  auto map = [nd](const std::vector<std::int64_t>& index) {
+    typename array_detail::Select<Elem>::Source src;
+    src.block.assign(index.rbegin(), index.rend());
+    src.start.assign(nd, 0);
+    src.step.assign(nd, 1);
+    return src;
+  };
+  return Array(std::make_shared<array_detail::Select<Elem>>("transpose", expr_, s, c, axes, map));
+}
+
+template <class Elem>
+Array<Elem> Array<Elem>::slice(std::vector<Slice> slices) const {
+  const auto nd = shape().size();
+  RANKWISE_CHECK(slices.size() <= nd, IndexError,
+                 "too many indices: " + std::to_string(slices.size()) + " for an array of shape " + shape_str(shape()));
+  slices.resize(nd);
+  Shape out_shape(nd);
+  Chunks out_chunks(nd);
+  // Per dimension and output block: the source block and the first element inside it.
+  std::vector<std::vector<std::int64_t>> src_block(nd), src_start(nd);
+  std::vector<std::int64_t> steps(nd);
+  for (std::size_t d = 0; d < nd; ++d) {
+    const auto n = shape()[d];
+    const auto& sl = slices[d];
+    RANKWISE_CHECK(sl.step >= 1, IndexError, "slice step must be at least 1, got " + std::to_string(sl.step));
+    auto clamp = [n](std::int64_t i) { return std::clamp(i < 0 ? i + n : i, std::int64_t{0}, n); };
+    const std::int64_t start = sl.start ? clamp(*sl.start) : 0;
+    const std::int64_t stop = sl.stop ? clamp(*sl.stop) : n;
+    steps[d] = sl.step;
+    const auto& off = expr_->grid().offsets(static_cast<std::int64_t>(d));
+    for (std::size_t k = 0; k + 1 < off.size(); ++k) {
+      // First selected index at or after the block start, and how many fall in the block.
+      const std::int64_t lo = std::max(start, off[k]), hi = std::min(stop, off[k + 1]);
+      if (lo >= hi) continue;
+      const std::int64_t first = start + ((lo - start + sl.step - 1) / sl.step) * sl.step;
+      if (first >= hi) continue;
+      const std::int64_t count = (hi - first + sl.step - 1) / sl.step;
+      out_chunks[d].push_back(count);
+      src_block[d].push_back(static_cast<std::int64_t>(k));
+      src_start[d].push_back(first - off[k]);
+    }
+    if (out_chunks[d].empty()) {  // an empty selection keeps one empty block
+      out_chunks[d].push_back(0);
+      src_block[d].push_back(0);
+      src_start[d].push_back(0);
+    }
+    out_shape[d] = 0;
+    for (auto c : out_chunks[d]) out_shape[d] += c;
+  }
+  std::vector<std::size_t> axes(nd);
+  for (std::size_t d = 0; d < nd; ++d) axes[d] = d;
+  auto map = [src_block, src_start, steps](const std::vector<std::int64_t>& index) {
+    typename array_detail::Select<Elem>::Source src;
+    for (std::size_t d = 0; d < index.size(); ++d) {
+      src.block.push_back(src_block[d][static_cast<std::size_t>(index[d])]);
+      src.start.push_back(src_start[d][static_cast<std::size_t>(index[d])]);
+      src.step.push_back(steps[d]);
+    }
+    return src;
+  };
+  return Array(std::make_shared<array_detail::Select<Elem>>("slice", expr_, out_shape, out_chunks, axes, map));
+}
+
+template <class Elem>
+template <class U>
+Array<U> Array<Elem>::astype() const {
+  auto cast = [](Elem x) { return static_cast<U>(x); };
+  return Array<U>(std::make_shared<array_detail::Unary<U, Elem, decltype(cast)>>("astype", expr_, cast));
+}
+
+template <class Elem>
+template <class Op>
+auto Array<Elem>::along(Op op, const std::string& label, int axis_in, bool keepdims) const {
+  using Acc = typename Op::Acc;
+  using Out = decltype(op.finish(std::declval<const Acc&>()));
+  const auto nd = shape().size();
+  const auto axis = static_cast<std::size_t>(array_detail::normalize_axis(axis_in, ndim()));
+  Shape out_shape;
+  Chunks out_chunks;
+  for (std::size_t d = 0; d < nd; ++d) {
+    if (d == axis) {
+      if (keepdims) {
+        out_shape.push_back(1);
+        out_chunks.push_back({1});
+      }
+      continue;
+    }
+    out_shape.push_back(shape()[d]);
+    out_chunks.push_back(chunks()[d]);
+  }
+  const auto serial = array_detail::next_serial();
+  const auto name = label + "-" + std::to_string(serial);
+  const BlockGrid out_grid(out_chunks);
+  auto token = std::make_shared<int>(0);  // identifies this reduction's partial tasks in a lowering
+  auto make = [expr = expr_, op, axis, keepdims, name, label, out_grid, token](array_detail::Lowering& lowering,
+                                                                            std::int64_t ob) {
+    const auto& grid = expr->grid();
+    auto& partial_ids = lowering.leaf_tasks[token.get()];
+    if (partial_ids.empty()) partial_ids.assign(static_cast<std::size_t>(grid.size()), -1);
+    // The input blocks along the reduced axis that feed output block `ob`.
+    auto out_index = out_grid.index(ob);
+    if (keepdims) out_index.erase(out_index.begin() + static_cast<std::ptrdiff_t>(axis));
+    graph::Task combine;
+    const auto owners = array_detail::owners_of(*expr);
+    for (std::int64_t k = 0; k < grid.numblocks()[axis]; ++k) {
+      auto in_index = out_index;
+      in_index.insert(in_index.begin() + static_cast<std::ptrdiff_t>(axis), k);
+      const auto ib = grid.linear(in_index);
+      auto& id = partial_ids[static_cast<std::size_t>(ib)];
+      if (id < 0) {
+        graph::Task t;
+        t.key = {name + "-partial", {ib}};
+        t.label = label + " (block)";
+        auto refs = array_detail::block_inputs(lowering, *expr, ib, t.inputs);
+        t.kernel = [expr, op, axis, ib, refs = std::move(refs)](std::span<const graph::Value* const> in) {
+          using namespace array_detail;
+          BlockContext ctx{expr->grid().index(ib), expr->grid().block_shape(ib), expr->grid().block_origin(ib), refs, in, {}};
+          Shape partial_shape = ctx.shape;
+          partial_shape[axis] = 1;
+          NDArray<Acc> acc(partial_shape, op.init());
+          // Strides of the partial seen from the block: 0 along the reduced axis.
+          const auto nd = ctx.shape.size();
+          std::vector<std::int64_t> strides(nd, 0), coords(nd, 0);
+          std::int64_t s = 1;
+          for (std::size_t d = nd; d-- > 0;) {
+            if (d != axis) strides[d] = s;
+            s *= partial_shape[d];
+          }
+          const auto size = shape_size(ctx.shape);
+          std::int64_t at = 0;
+          std::remove_cv_t<Elem> buffer[kTile];
+          for (std::int64_t off = 0; off < size; off += kTile) {
+            const auto n = std::min(kTile, size - off);
+            const Elem* p = expr->eval(ctx, off, n, buffer);
+            for (std::int64_t k2 = 0; k2 < n; ++k2) {
+              op.add(acc.data()[at], p[k2], ctx.origin[axis] + coords[axis]);
+              for (std::size_t d = nd; d-- > 0;) {
+                if (++coords[d] < ctx.shape[d]) {
+                  at += strides[d];
+                  break;
+                }
+                at -= (ctx.shape[d] - 1) * strides[d];
+                coords[d] = 0;
+              }
+            }
+          }
+          return graph::Value::of(std::move(acc));
+        };
+        t.codec = graph::Codec::of<NDArray<Acc>>();
+        t.owner_map = owners;
+        t.block = ib;
+        t.output_bytes = shape_size(grid.block_shape(ib)) / std::max<std::int64_t>(1, grid.block_shape(ib)[axis]) *
+                         static_cast<std::int64_t>(sizeof(Acc));
+        id = lowering.graph.append(std::move(t));
+      }
+      combine.inputs.push_back(id);
+    }
+    combine.key = {name, {ob}};
+    combine.label = label;
+    combine.codec = graph::Codec::of<NDArray<Out>>();
+    combine.kernel = [op, out_shape = out_grid.block_shape(ob)](std::span<const graph::Value* const> in) {
+      // Merge the partials in block order along the axis: the same result at any rank count.
+      NDArray<Acc> acc = in[0]->get<NDArray<Acc>>();
+      for (std::size_t k = 1; k < in.size(); ++k) {
+        const auto& part = in[k]->get<NDArray<Acc>>();
+        for (std::int64_t i = 0; i < acc.size(); ++i) op.merge(acc.data()[i], part.data()[i]);
+      }
+      NDArray<Out> out(out_shape);
+      for (std::int64_t i = 0; i < out.size(); ++i) out.data()[i] = op.finish(acc.data()[i]);
+      return graph::Value::of(std::move(out));
+    };
+    return lowering.graph.append(std::move(combine));
+  };
+  return Array<Out>(std::make_shared<array_detail::Stored<Out>>(label, out_shape, out_chunks, std::nullopt, make));
+}
+
+}  // namespace rankwise

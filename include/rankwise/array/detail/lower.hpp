@@ -1,0 +1,210 @@
+#pragma once
+// Lowering array expressions to task graphs: fused block tasks, reductions, assembly.
+#include <algorithm>
+
+#include "rankwise/array/detail/nodes.hpp"
+#include "rankwise/array/detail/reducers.hpp"
+#include "rankwise/graph/executor.hpp"
+#include "rankwise/runtime/collectives.hpp"
+#include "rankwise/runtime/environment.hpp"
+
+namespace rankwise::array_detail {
+
+/// The communicator arrays run on (the Environment's).
+inline const Communicator& array_comm() { return default_comm(); }
+
+/// Block ownership of a grid on the array communicator: contiguous runs of blocks per rank.
+inline OwnerMap default_owners(const BlockGrid& grid) {
+  return OwnerMap::block(grid.size(), array_comm().size(), array_comm().rank());
+}
+
+template <class T>
+OwnerMap owners_of(const Expr<T>& e) {
+  auto o = e.owners();
+  if (o && o->num_blocks() == e.grid().size() && o->num_ranks() == array_comm().size()) return *o;
+  return default_owners(e.grid());
+}
+
+template <class T>
+std::string dtype_name() {
+  if constexpr (std::is_same_v<T, double>) return "float64";
+  else if constexpr (std::is_same_v<T, float>) return "float32";
+  else if constexpr (std::is_same_v<T, std::int64_t>) return "int64";
+  else if constexpr (std::is_same_v<T, std::int32_t>) return "int32";
+  else if constexpr (std::is_same_v<T, bool>) return "bool";
+  else return typeid(T).name();
+}
+
+/// A unique, rank-independent task name for node `e`.
+inline std::string task_name(const NodeBase& e, std::uint64_t serial) {
+  return e.name() + "-" + std::to_string(serial);
+}
+
+/// Inputs of the fused task for block `b` of `e`: which leaf blocks, and their task ids.
+template <class T>
+std::vector<InputRef> block_inputs(Lowering& lowering, const Expr<T>& e, std::int64_t b,
+                                   std::vector<graph::TaskId>& ids) {
+  std::vector<InputRef> refs;
+  e.required_inputs(e.grid().index(b), refs);
+  for (const auto& r : refs) ids.push_back(r.leaf->block_task(lowering, r.block));
+  return refs;
+}
+
+/// Evaluates every element of block `b` of `e` with the given inputs, tile by tile.
+template <class T>
+NDArray<T> eval_block(const Expr<T>& e, std::int64_t b, std::span<const InputRef> refs,
+                      std::span<const graph::Value* const> inputs) {
+  BlockContext ctx{e.grid().index(b), e.grid().block_shape(b), e.grid().block_origin(b), refs, inputs, {}};
+  NDArray<T> out(ctx.shape);
+  for (std::int64_t off = 0; off < out.size(); off += kTile) {
+    const auto n = std::min(kTile, out.size() - off);
+    const T* p = e.eval(ctx, off, n, out.data() + off);
+    if (p != out.data() + off) std::copy(p, p + n, out.data() + off);
+  }
+  return out;
+}
+
+/// Adds one fused task per block of `e` (owner-computes); returns their ids in block order.
+template <class T>
+std::vector<graph::TaskId> lower_blocks(Lowering& lowering, const ExprPtr<T>& e) {
+  const auto owners = owners_of(*e);
+  const auto name = task_name(*e, e->serial());
+  std::vector<graph::TaskId> out;
+  for (std::int64_t b = 0; b < e->grid().size(); ++b) {
+    graph::Task t;
+    t.key = {name, {b}};
+    t.label = e->name();
+    auto refs = block_inputs(lowering, *e, b, t.inputs);
+    t.kernel = [e, b, refs = std::move(refs)](std::span<const graph::Value* const> in) {
+      return graph::Value::of(eval_block(*e, b, refs, in));
+    };
+    t.codec = graph::Codec::of<NDArray<T>>();
+    t.owner_map = owners;
+    t.block = b;
+    const auto bytes = shape_size(e->grid().block_shape(b)) * static_cast<std::int64_t>(sizeof(T));
+    t.output_bytes = bytes;
+    t.cost = static_cast<double>(bytes) / 4e9;
+    out.push_back(lowering.graph.append(std::move(t)));
+  }
+  return out;
+}
+
+/// A block number and its partial accumulator, as gathered by a combine.
+template <class Acc>
+struct BlockPartial {
+  std::int64_t block;
+  Acc acc;
+};
+
+template <class Op, class T>
+concept NeedsPosition = requires { Op::needs_position; };
+
+/// Adds a full reduction of `e` by `op`: one partial per block (owner-computes), then one
+/// collective task that gathers the partials and merges them in block order. Returns the
+/// collective's id; its value (Op::Out) is on every rank.
+template <class T, class Op>
+graph::TaskId lower_full_reduction(Lowering& lowering, const ExprPtr<T>& e, Op op, const std::string& label,
+                                   std::uint64_t serial) {
+  using Acc = typename Op::Acc;
+  using Out = decltype(op.finish(std::declval<const Acc&>()));
+  const auto owners = owners_of(*e);
+  const auto name = label + "-" + std::to_string(serial);
+  std::vector<graph::TaskId> partials;
+  for (std::int64_t b = 0; b < e->grid().size(); ++b) {
+    graph::Task t;
+    t.key = {name + "-partial", {b}};
+    t.label = label + " (block)";
+    auto refs = block_inputs(lowering, *e, b, t.inputs);
+    t.kernel = [e, b, op, refs = std::move(refs)](std::span<const graph::Value* const> in) {
+      BlockContext ctx{e->grid().index(b), e->grid().block_shape(b), e->grid().block_origin(b), refs, in, {}};
+      const auto size = shape_size(ctx.shape);
+      Acc acc = op.init();
+      T buffer[kTile];
+      for (std::int64_t off = 0; off < size; off += kTile) {
+        const auto n = std::min(kTile, size - off);
+        const T* p = e->eval(ctx, off, n, buffer);
+        if constexpr (NeedsPosition<Op, T>) {
+          GlobalWalk walk(ctx, e->shape(), off);
+          for (std::int64_t k = 0; k < n; ++k, walk.next()) op.add(acc, p[k], walk.global_flat());
+        } else {
+          op.add_tile(acc, p, n);
+        }
+      }
+      return graph::Value::of(BlockPartial<Acc>{b, acc});
+    };
+    t.codec = graph::Codec::of<BlockPartial<Acc>>();
+    t.owner_map = owners;
+    t.block = b;
+    t.output_bytes = sizeof(BlockPartial<Acc>);
+    t.cost = static_cast<double>(shape_size(e->grid().block_shape(b)) * static_cast<std::int64_t>(sizeof(T))) / 4e9;
+    partials.push_back(lowering.graph.append(std::move(t)));
+  }
+  graph::Task combine;
+  combine.key = {name, {}};
+  combine.label = label;
+  combine.inputs = partials;
+  combine.codec = graph::Codec::of<Out>();
+  combine.collective = [op](const Communicator& comm, std::span<const graph::LocalInput> local) {
+    std::vector<BlockPartial<Acc>> mine;
+    for (const auto& in : local) mine.push_back(in.value->get<BlockPartial<Acc>>());
+    auto all = allgatherv<BlockPartial<Acc>>(comm, mine).values;
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.block < b.block; });
+    Acc acc = op.init();
+    for (const auto& p : all) op.merge(acc, p.acc);
+    return graph::Value::of(op.finish(acc));
+  };
+  return lowering.graph.append(std::move(combine));
+}
+
+/// Gathers every block of `e` into one NDArray on every rank (a collective task).
+template <class T>
+graph::TaskId lower_assemble(Lowering& lowering, const ExprPtr<T>& e) {
+  auto blocks = lower_blocks(lowering, e);
+  graph::Task t;
+  t.key = {"assemble-" + std::to_string(e->serial()), {}};
+  t.label = "gather blocks";
+  t.inputs = blocks;
+  t.codec = graph::Codec::of<NDArray<T>>();
+  t.collective = [e](const Communicator& comm, std::span<const graph::LocalInput> local) {
+    // Each rank sends its blocks' elements in block order; every rank places them.
+    using Raw = std::conditional_t<std::is_same_v<T, bool>, std::uint8_t, T>;  // no vector<bool>
+    std::vector<std::int64_t> ids;
+    std::vector<Raw> values;
+    for (const auto& in : local) {
+      const auto& block = in.value->get<NDArray<T>>();
+      ids.push_back(static_cast<std::int64_t>(in.position));
+      values.insert(values.end(), block.begin(), block.end());
+    }
+    const auto all_ids = allgatherv<std::int64_t>(comm, ids);
+    const auto all_values = allgatherv<Raw>(comm, values);
+    NDArray<T> out(e->shape());
+    const auto& grid = e->grid();
+    const auto nd = e->shape().size();
+    for (int r = 0; r < comm.size(); ++r) {
+      const Raw* src = all_values.values.data() + all_values.offsets[static_cast<std::size_t>(r)];
+      for (auto b : all_ids.part(r)) {
+        const auto shape = grid.block_shape(b);
+        const auto origin = grid.block_origin(b);
+        const auto n = shape_size(shape);
+        if (nd == 0) {
+          out.data()[0] = static_cast<T>(src[0]);
+        } else {
+          // Copy row by row (the last dimension is contiguous in both).
+          const auto row = shape.back();
+          std::vector<std::int64_t> coords(nd, 0);
+          for (std::int64_t k = 0; row > 0 && k < n; k += row) {
+            unravel(k, shape, coords.data());
+            std::int64_t dst = 0;
+            for (std::size_t d = 0; d < nd; ++d) dst = dst * e->shape()[d] + origin[d] + coords[d];
+            std::transform(src + k, src + k + row, out.data() + dst, [](Raw v) { return static_cast<T>(v); });
+          }
+        }
+        src += n;
+      }
+    }
+    return graph::Value::of(std::move(out));
+  };
+  return lowering.graph.append(std::move(t));
+}
+
+}  // namespace rankwise::array_detail

@@ -1,0 +1,44 @@
+#include "rankwise/array/ops.hpp"
+
+#include <atomic>
+
+namespace rankwise::array_detail {
+
+std::uint64_t next_serial() {
+  static std::atomic<std::uint64_t> serial{0};
+  return serial++;
+}
+
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
+  const auto nd = std::max(a.size(), b.size());
+  Shape out(nd);
+  for (std::size_t k = 0; k < nd; ++k) {
+    const auto da = k < nd - a.size() ? 1 : a[k - (nd - a.size())];
+    const auto db = k < nd - b.size() ? 1 : b[k - (nd - b.size())];
+    if (da != db && da != 1 && db != 1)
+      throw ShapeError(std::string(op) + ": operands could not be broadcast together with shapes " +
+                       shape_str(a) + " and " + shape_str(b));
+    out[k] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+Chunks broadcast_chunks(const Shape& out, const Shape& a, const Chunks& ca, const Shape& b, const Chunks& cb,
+                        const char* op) {
+  const auto nd = out.size();
+  Chunks chunks(nd);
+  for (std::size_t k = 0; k < nd; ++k) {
+    const bool a_full = k >= nd - a.size() && a[k - (nd - a.size())] == out[k];
+    const bool b_full = k >= nd - b.size() && b[k - (nd - b.size())] == out[k];
+    const auto* from_a = a_full ? &ca[k - (nd - a.size())] : nullptr;
+    const auto* from_b = b_full ? &cb[k - (nd - b.size())] : nullptr;
+    if (from_a && from_b && *from_a != *from_b && out[k] != 1)
+      throw ShapeError(std::string(op) + ": operands of shapes " + shape_str(a) + " and " + shape_str(b) +
+                       " are chunked differently (" + chunks_str(ca) + " and " + chunks_str(cb) +
+                       "); rechunk one of them to the other's chunks");
+    chunks[k] = from_a ? *from_a : (from_b ? *from_b : std::vector<std::int64_t>{out[k]});
+  }
+  return chunks;
+}
+
+}  // namespace rankwise::array_detail

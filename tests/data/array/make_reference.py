@@ -1,0 +1,55 @@
+#!/usr/bin/python3
+"""Writes reference.json: numpy's results for the array tests (tests/mpi/array/test_array.cpp).
+
+Run with Debian's python3 (numpy 1.24): /usr/bin/python3 tests/data/array/make_reference.py
+"""
+import json
+import pathlib
+
+import numpy as np
+
+rng = np.random.default_rng(20261124)
+A = np.round(rng.normal(0.0, 3.0, size=(37, 5)), 6)  # uneven rows, negative values
+A[4, 2] = 0.0
+A[11, 0] = 0.0
+B = A.copy()  # with NaN for the nan-reductions
+B[3, 1] = np.nan
+B[30, 4] = np.nan
+row = np.array([1.5, -2.0, 0.25, 3.0, -0.5])
+col = np.arange(37, dtype=np.float64).reshape(37, 1) / 10.0
+
+
+def L(x):
+    x = np.asarray(x)
+    if x.dtype == bool:
+        return x.astype(int).tolist()
+    return x.tolist()
+
+
+ref = {
+    "A": L(A), "B_nan_at": [[3, 1], [30, 4]], "row": L(row), "col": L(col),
+    "sum": float(A.sum()), "sum0": L(A.sum(axis=0)), "sum1": L(A.sum(axis=1)),
+    "mean": float(A.mean()), "mean0": L(A.mean(axis=0)), "mean1": L(A.mean(axis=1)),
+    "var": float(A.var()), "var0": L(A.var(axis=0)), "std1_ddof1": L(A.std(axis=1, ddof=1)),
+    "std_ddof1": float(A.std(ddof=1)),
+    "min": float(A.min()), "max0": L(A.max(axis=0)), "min1": L(A.min(axis=1)),
+    "argmin": int(A.argmin()), "argmax": int(A.argmax()), "argmax0": L(A.argmax(axis=0)), "argmin1": L(A.argmin(axis=1)),
+    "prod_slice": float(A[:6, :3].prod()), "prod0_slice": L(A[:6, :3].prod(axis=0)),
+    "count_nonzero": int(np.count_nonzero(A)), "count_nonzero0": L(np.count_nonzero(A, axis=0)),
+    "any_gt8": bool((A > 8).any()), "all_gt_minus20": bool((A > -20).all()), "any0_gt5": L((A > 5).any(axis=0)),
+    "nansum": float(np.nansum(B)), "nanmean0": L(np.nanmean(B, axis=0)), "sum_B_isnan": bool(np.isnan(B.sum())),
+    "fused": L(np.exp(A / 4) * 2 + 1), "fused_sum": float((np.exp(A / 4) * 2 + 1).sum()),
+    "square_sum": float(((A * 2 + 1) ** 2).sum()),
+    "where_abs": L(np.where(A > 0, A, -A)), "clip": L(np.clip(A, -1.0, 2.0)),
+    "plus_row": L(A + row), "times_col": L(A * col), "row_minus_A": L(row - A),
+    "gt0": L(A > 0), "T": L(A.T), "slice": L(A[10:30:3, :-2]), "slice_neg": L(A[-5:, 1:4]),
+    "slice_std0": L(A[10:30, :-2].std(axis=0)),
+    "sum0_keepdims_shape": list(A.sum(axis=0, keepdims=True).shape),
+    "int_arange_sum": int(np.arange(0, 1000, 3).sum()),
+    "linspace": L(np.linspace(-1.0, 2.0, 13)),
+    "eye_3_4_k1": L(np.eye(3, 4, k=1)),
+    "int_div": L(np.arange(10).reshape(2, 5) / 4),
+}
+out = pathlib.Path(__file__).with_name("reference.json")
+out.write_text(json.dumps(ref, indent=None, separators=(",", ":")))
+print(f"wrote {out} ({out.stat().st_size} bytes)")

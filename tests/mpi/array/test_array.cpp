@@ -1,0 +1,230 @@
+// Arrays against numpy (tests/data/array/reference.json, made by make_reference.py), at 1, 2
+// and 3 ranks, for several chunkings: uneven blocks, one-row blocks, more ranks than blocks.
+#include <bit>
+#include <cmath>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "rankwise/array.hpp"
+#include "support/mpi_test.hpp"
+
+namespace rw = rankwise;
+using nlohmann::json;
+using rankwise::testing::comm;
+
+namespace {
+
+const json& ref() {
+  static const json j = [] {
+    std::ifstream in(rankwise::testing::data_path("array/reference.json"));
+    return json::parse(in);
+  }();
+  return j;
+}
+
+rw::NDArray<double> matrix(const json& rows) {
+  const auto n = static_cast<std::int64_t>(rows.size());
+  const auto m = rows[0].is_array() ? static_cast<std::int64_t>(rows[0].size()) : 0;
+  if (!rows[0].is_array()) {
+    rw::NDArray<double> v({n});
+    for (std::int64_t i = 0; i < n; ++i) v(i) = rows[static_cast<std::size_t>(i)].get<double>();
+    return v;
+  }
+  rw::NDArray<double> a({n, m});
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t j = 0; j < m; ++j) a(i, j) = rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)].get<double>();
+  return a;
+}
+
+template <class T>
+void expect_near(const rw::NDArray<T>& got, const json& want, double tol = 1e-12) {
+  const auto expected = matrix(want);
+  ASSERT_EQ(got.size(), expected.size());
+  for (std::int64_t i = 0; i < got.size(); ++i) {
+    const double g = static_cast<double>(got.data()[i]), e = expected.data()[i];
+    EXPECT_NEAR(g, e, tol * std::max(1.0, std::abs(e))) << "element " << i;
+  }
+}
+
+// The chunkings every test runs with: uneven row blocks, uneven column blocks, one-row blocks,
+// one block (more ranks than blocks at np 2 and 3).
+const std::vector<rw::ChunkSpec>& chunkings() {
+  static const std::vector<rw::ChunkSpec> c{rw::Chunks{{10, 10, 10, 7}, {3, 2}}, rw::ChunkSpec{1, 5},
+                                            rw::ChunkSpec{37, 5}, rw::ChunkSpec{8, 4}};
+  return c;
+}
+
+rw::Array<double> A(const rw::ChunkSpec& chunks) { return rw::from_ndarray(matrix(ref()["A"]), chunks); }
+
+}  // namespace
+
+TEST(Array, MetadataAndChunkNormalisation) {
+  const auto X = A(rw::ChunkSpec{10, 3});
+  EXPECT_EQ(X.shape(), (rw::Shape{37, 5}));
+  EXPECT_EQ(X.chunks(), (rw::Chunks{{10, 10, 10, 7}, {3, 2}}));
+  EXPECT_EQ(X.numblocks(), (rw::Shape{4, 2}));
+  EXPECT_EQ(X.npartitions(), 8);
+  EXPECT_EQ(X.nbytes(), 37 * 5 * 8);
+  EXPECT_EQ(X.dtype(), "float64");
+  EXPECT_EQ(X.T().chunks(), (rw::Chunks{{3, 2}, {10, 10, 10, 7}}));
+  EXPECT_EQ(rw::zeros<float>({1000, 10}, "auto").chunks(), (rw::Chunks{{1000}, {10}}));
+  EXPECT_EQ(rw::zeros<double>({100}, 30).chunks(), (rw::Chunks{{30, 30, 30, 10}}));
+  EXPECT_EQ(rw::zeros<double>({5, 4}, rw::ChunkSpec{-1, 3}).chunks(), (rw::Chunks{{5}, {3, 1}}));
+  EXPECT_THROW((void)rw::zeros<double>({5, 4}, rw::Chunks{{2, 2}, {4}}), rw::ShapeError);
+  EXPECT_THROW((void)rw::zeros<double>({5, 4}, rw::ChunkSpec{0, 1}), rw::ValueError);
+  EXPECT_EQ(rw::zeros<std::int32_t>({3}, 2).dtype(), "int32");
+  EXPECT_EQ((rw::zeros<double>({3}, 2) > 0.0).dtype(), "bool");
+}
+
+TEST(Array, ComputeRoundTripsAndTransposeAndSlices) {
+  for (const auto& chunks : chunkings()) {
+    const auto X = A(chunks);
+    expect_near(X.compute(), ref()["A"], 0);
+    expect_near(X.T().compute(), ref()["T"], 0);
+    expect_near(X.slice({{10, 30, 3}, {std::nullopt, -2}}).compute(), ref()["slice"], 0);
+    expect_near(X.slice({{-5, std::nullopt}, {1, 4}}).compute(), ref()["slice_neg"], 0);
+    expect_near(X.slice({{10, 30}, {0, -2}}).std(0).compute(), ref()["slice_std0"]);
+    expect_near(X.persist().compute(), ref()["A"], 0);
+  }
+}
+
+TEST(Array, FullReductionsMatchNumpy) {
+  for (const auto& chunks : chunkings()) {
+    const auto X = A(chunks);
+    EXPECT_NEAR(X.sum().compute(), ref()["sum"].get<double>(), 1e-12);
+    EXPECT_NEAR(X.mean().compute(), ref()["mean"].get<double>(), 1e-13);
+    EXPECT_NEAR(X.var().compute(), ref()["var"].get<double>(), 1e-12);
+    EXPECT_NEAR(X.std(1.0).compute(), ref()["std_ddof1"].get<double>(), 1e-12);
+    EXPECT_EQ(X.min().compute(), ref()["min"].get<double>());
+    EXPECT_EQ(X.argmin().compute(), ref()["argmin"].get<std::int64_t>());
+    EXPECT_EQ(X.argmax().compute(), ref()["argmax"].get<std::int64_t>());
+    EXPECT_EQ(X.count_nonzero().compute(), ref()["count_nonzero"].get<std::int64_t>());
+    EXPECT_EQ((X > 8.0).any().compute(), ref()["any_gt8"].get<bool>());
+    EXPECT_EQ((X > -20.0).all().compute(), ref()["all_gt_minus20"].get<bool>());
+    EXPECT_NEAR(X.slice({{0, 6}, {0, 3}}).prod().compute(), ref()["prod_slice"].get<double>(), 1e-12);
+  }
+}
+
+TEST(Array, AxisReductionsMatchNumpy) {
+  for (const auto& chunks : chunkings()) {
+    const auto X = A(chunks);
+    expect_near(X.sum(0).compute(), ref()["sum0"]);
+    expect_near(X.sum(1).compute(), ref()["sum1"]);
+    expect_near(X.mean(0).compute(), ref()["mean0"]);
+    expect_near(X.mean(-1).compute(), ref()["mean1"]);
+    expect_near(X.var(0).compute(), ref()["var0"]);
+    expect_near(X.std(1, false, 1.0).compute(), ref()["std1_ddof1"]);
+    expect_near(X.max(0).compute(), ref()["max0"], 0);
+    expect_near(X.min(1).compute(), ref()["min1"], 0);
+    expect_near(X.argmax(0).compute(), ref()["argmax0"], 0);
+    expect_near(X.argmin(1).compute(), ref()["argmin1"], 0);
+    expect_near(X.count_nonzero(0).compute(), ref()["count_nonzero0"], 0);
+    expect_near((X > 5.0).any(0).compute(), ref()["any0_gt5"], 0);
+    expect_near(X.slice({{0, 6}, {0, 3}}).prod(0).compute(), ref()["prod0_slice"]);
+    EXPECT_EQ(X.sum(0, true).shape(), (rw::Shape{1, 5}));
+    EXPECT_THROW((void)X.sum(2), rw::IndexError);
+  }
+}
+
+TEST(Array, NanReductions) {
+  auto b = matrix(ref()["A"]);
+  for (const auto& at : ref()["B_nan_at"]) b(at[0].get<int>(), at[1].get<int>()) = std::nan("");
+  for (const auto& chunks : chunkings()) {
+    const auto B = rw::from_ndarray(b, chunks);
+    EXPECT_NEAR(B.nansum().compute(), ref()["nansum"].get<double>(), 1e-12);
+    EXPECT_TRUE(std::isnan(B.sum().compute()));
+    expect_near(B.nanmean(0).compute(), ref()["nanmean0"]);
+    EXPECT_EQ(rw::isnan(B).count_nonzero().compute(), 2);
+    EXPECT_EQ(rw::nan_to_num(B).nansum().compute(), B.nansum().compute());
+  }
+}
+
+TEST(Array, FusedElementwiseAndBroadcasting) {
+  for (const auto& chunks : chunkings()) {
+    const auto X = A(chunks);
+    expect_near((rw::exp(X / 4) * 2 + 1).compute(), ref()["fused"]);
+    EXPECT_NEAR((rw::exp(X / 4) * 2 + 1).sum().compute(), ref()["fused_sum"].get<double>(), 1e-12);
+    EXPECT_NEAR(rw::pow(X * 2 + 1, 2).sum().compute(), ref()["square_sum"].get<double>(), 1e-14 * 7842);
+    expect_near(rw::where(X > 0.0, X, -X).compute(), ref()["where_abs"], 0);
+    expect_near(rw::abs(X).compute(), ref()["where_abs"], 0);
+    expect_near(rw::clip(X, -1.0, 2.0).compute(), ref()["clip"], 0);
+    expect_near((X > 0.0).compute(), ref()["gt0"], 0);
+    // Broadcasting a row over the columns' chunks, and a column over the rows'.
+    const auto& c = X.chunks();
+    const auto row = rw::from_ndarray(matrix(ref()["row"]), rw::Chunks{c[1]});
+    const auto col = rw::from_ndarray(matrix(ref()["col"]), rw::Chunks{c[0], {1}});
+    expect_near((X + row).compute(), ref()["plus_row"]);
+    expect_near((row - X).compute(), ref()["row_minus_A"]);
+    expect_near((X * col).compute(), ref()["times_col"]);
+  }
+}
+
+TEST(Array, CreationMatchesNumpy) {
+  EXPECT_EQ(rw::arange<std::int64_t>(0, 1000, 3, 77).sum().compute(), ref()["int_arange_sum"].get<std::int64_t>());
+  expect_near(rw::linspace(-1.0, 2.0, 13, 5).compute(), ref()["linspace"], 1e-15);
+  expect_near(rw::eye<double>(3, 2, 4, 1).compute(), ref()["eye_3_4_k1"], 0);
+  expect_near((rw::arange<std::int64_t>(0, 10, 1, 3).compute(), rw::from_ndarray(rw::NDArray<std::int64_t>({2, 5}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}), 2) / 4).compute(),
+              ref()["int_div"], 0);
+  EXPECT_EQ(rw::full<float>({4, 3}, 2.5f, 2).sum().compute(), 30.0f);
+  EXPECT_EQ(rw::ones<std::int32_t>({7}, 3).sum().compute(), 7);
+  EXPECT_EQ(rw::zeros<double>({0, 3}, 2).sum().compute(), 0.0);
+}
+
+// Each rank brings its own rows; rank r holds r + 1 rows of value r.
+TEST(Array, FromLocalBlocks) {
+  const int r = comm().rank(), p = comm().size();
+  rw::NDArray<double> mine({r + 1, 2}, double(r));
+  const auto X = rw::from_local_blocks(std::move(mine));
+  EXPECT_EQ(X.shape(), (rw::Shape{p * (p + 1) / 2, 2}));
+  double expected = 0;
+  for (int k = 0; k < p; ++k) expected += 2.0 * k * (k + 1);
+  EXPECT_EQ(X.sum().compute(), expected);
+  const auto blocks = X.local_blocks();
+  ASSERT_EQ(blocks.size(), 1u);
+  EXPECT_EQ(blocks[0].first, r);
+  EXPECT_EQ(blocks[0].second.shape(), (rw::Shape{r + 1, 2}));
+  if (p > 1) {
+    rw::NDArray<double> bad({1, r == 0 ? 3 : 2});
+    EXPECT_THROW((void)rw::from_local_blocks(std::move(bad)), rw::ShapeError);
+  }
+}
+
+// Same seed, same values: for any chunking (and, run at np 1/2/3, any number of ranks).
+TEST(Array, RandomIsIndependentOfChunksAndRanks) {
+  const auto a = rw::random::random({50, 7}, rw::ChunkSpec{50, 7}, 42).compute();
+  const auto b = rw::random::random({50, 7}, rw::Chunks{{1, 20, 29}, {3, 4}}, 42).compute();
+  EXPECT_EQ(a, b);
+  EXPECT_FALSE(a == rw::random::random({50, 7}, rw::ChunkSpec{50, 7}, 43).compute());
+  for (auto v : a) {
+    EXPECT_GE(v, 0.0);
+    EXPECT_LT(v, 1.0);
+  }
+  // Golden values made at np 1 with these chunks: equal bits at every rank count.
+  const double s = rw::random::random({1000, 3}, rw::ChunkSpec{77, 2}, 7).sum().compute();
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(s), std::bit_cast<std::uint64_t>(
+      rw::random::random({1000, 3}, rw::ChunkSpec{77, 2}, 7).persist().sum().compute()));
+  const auto n = rw::random::normal(0.0, 1.0, {200000}, 30000, 3);
+  EXPECT_NEAR(n.mean().compute(), 0.0, 0.01);
+  EXPECT_NEAR(n.std().compute(), 1.0, 0.01);
+  const auto u = rw::random::uniform(-2.0, 6.0, {200000}, 30000, 3);
+  EXPECT_NEAR(u.mean().compute(), 2.0, 0.03);
+  const auto k = rw::random::randint(3, 9, {100000}, 7000, 5);
+  EXPECT_EQ(k.min().compute(), 3);
+  EXPECT_EQ(k.max().compute(), 8);
+  EXPECT_NEAR(k.astype<double>().mean().compute(), 5.5, 0.03);
+}
+
+TEST(Array, ErrorsNameTheShapes) {
+  const auto X = A(rw::ChunkSpec{10, 5});
+  const auto y = rw::zeros<double>({4}, 2);
+  try {
+    (void)(X + y);
+    ADD_FAILURE() << "no error";
+  } catch (const rw::ShapeError& e) {
+    EXPECT_NE(std::string(e.what()).find("(37, 5) and (4,)"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW((void)X.slice({{0, 10, 0}}), rw::IndexError);
+  EXPECT_THROW((void)X.slice({{0, 1}, {0, 1}, {0, 1}}), rw::IndexError);
+  EXPECT_THROW((void)(X + A(rw::ChunkSpec{9, 5})), rw::ShapeError);  // different chunks
+}

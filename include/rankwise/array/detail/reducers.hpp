@@ -3,6 +3,7 @@
 // blocks in block order (so the result does not depend on the number of ranks), then finished.
 // Sums are compensated (pairwise inside a tile, Neumaier across tiles); variance uses Welford
 // inside a block and Chan's merge across blocks.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -149,16 +150,28 @@ struct VarOp {
   static Acc init() { return {}; }
   static void add(Acc& a, T x, std::int64_t) { a.add(static_cast<double>(x)); }
   static void add_tile(Acc& a, const T* x, std::int64_t n) {
-    // A tile's own moments (two passes over cached data), merged into the running ones.
+    // A tile's own moments in one vectorised pass, shifted by its first element (so the
+    // sum-of-squares formula does not cancel), then merged into the running ones.
+    if (n == 0) return;
+    const double shift = static_cast<double>(x[0]);
+    double s1[4] = {0, 0, 0, 0}, s2[4] = {0, 0, 0, 0};
+    std::int64_t k = 0;
+    for (; k + 4 <= n; k += 4)
+      for (int j = 0; j < 4; ++j) {
+        const double d = static_cast<double>(x[k + j]) - shift;
+        s1[j] += d;
+        s2[j] += d * d;
+      }
+    for (; k < n; ++k) {
+      const double d = static_cast<double>(x[k]) - shift;
+      s1[0] += d;
+      s2[0] += d * d;
+    }
+    const double sum = (s1[0] + s1[1]) + (s1[2] + s1[3]), sq = (s2[0] + s2[1]) + (s2[2] + s2[3]);
     Moments t;
     t.count = static_cast<double>(n);
-    t.mean = tile_sum(x, n) / t.count;
-    double m2 = 0;
-    for (std::int64_t k = 0; k < n; ++k) {
-      const double d = static_cast<double>(x[k]) - t.mean;
-      m2 += d * d;
-    }
-    t.m2 = m2;
+    t.mean = shift + sum / t.count;
+    t.m2 = std::max(0.0, sq - sum * sum / t.count);
     a.merge(t);
   }
   static void merge(Acc& a, const Acc& b) { a.merge(b); }

@@ -8,3 +8,4 @@
 #include "rankwise/graph.hpp"
 #include "rankwise/delayed/delayed.hpp"
 #include "rankwise/array.hpp"
+#include "rankwise/io/hdf5.hpp"

@@ -77,7 +77,8 @@ void standard_normal(std::uint64_t seed, const std::int64_t* flat, std::int64_t 
 
 void integers(std::uint64_t seed, std::int64_t low, std::int64_t high, const std::int64_t* flat, std::int64_t n,
               std::int64_t* out) {
-  const auto range = static_cast<unsigned __int128>(static_cast<std::uint64_t>(high - low));
+  __extension__ using u128 = unsigned __int128;
+  const auto range = static_cast<u128>(static_cast<std::uint64_t>(high - low));
   for (std::int64_t k = 0; k < n; ++k) {
     const auto r = draw(seed, kInteger, static_cast<std::uint64_t>(flat[k]));
     const std::uint64_t bits = (static_cast<std::uint64_t>(r.v[0]) << 32) | r.v[1];

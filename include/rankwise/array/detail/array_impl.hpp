@@ -196,10 +196,10 @@ auto Array<Elem>::along(Op op, const std::string& label, int axis_in, bool keepd
           partial_shape[axis] = 1;
           NDArray<Acc> acc(partial_shape, op.init());
           // Strides of the partial seen from the block: 0 along the reduced axis.
-          const auto nd = ctx.shape.size();
-          std::vector<std::int64_t> strides(nd, 0), coords(nd, 0);
+          const auto dims = ctx.shape.size();
+          std::vector<std::int64_t> strides(dims, 0), coords(dims, 0);
           std::int64_t s = 1;
-          for (std::size_t d = nd; d-- > 0;) {
+          for (std::size_t d = dims; d-- > 0;) {
             if (d != axis) strides[d] = s;
             s *= partial_shape[d];
           }
@@ -211,7 +211,7 @@ auto Array<Elem>::along(Op op, const std::string& label, int axis_in, bool keepd
             const Elem* p = expr->eval(ctx, off, n, buffer);
             for (std::int64_t k2 = 0; k2 < n; ++k2) {
               op.add(acc.data()[at], p[k2], ctx.origin[axis] + coords[axis]);
-              for (std::size_t d = nd; d-- > 0;) {
+              for (std::size_t d = dims; d-- > 0;) {
                 if (++coords[d] < ctx.shape[d]) {
                   at += strides[d];
                   break;

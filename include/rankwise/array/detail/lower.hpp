@@ -64,28 +64,31 @@ NDArray<T> eval_block(const Expr<T>& e, std::int64_t b, std::span<const InputRef
   return out;
 }
 
+/// Adds the fused task computing block `b` of `e` (owner-computes); returns its id.
+template <class T>
+graph::TaskId lower_block(Lowering& lowering, const ExprPtr<T>& e, const OwnerMap& owners, std::int64_t b) {
+  graph::Task t;
+  t.key = {task_name(*e, e->serial()), {b}};
+  t.label = e->name();
+  auto refs = block_inputs(lowering, *e, b, t.inputs);
+  t.kernel = [e, b, refs = std::move(refs)](std::span<const graph::Value* const> in) {
+    return graph::Value::of(eval_block(*e, b, refs, in));
+  };
+  t.codec = graph::Codec::of<NDArray<T>>();
+  t.owner_map = owners;
+  t.block = b;
+  const auto bytes = shape_size(e->grid().block_shape(b)) * static_cast<std::int64_t>(sizeof(T));
+  t.output_bytes = bytes;
+  t.cost = static_cast<double>(bytes) / 4e9;
+  return lowering.graph.append(std::move(t));
+}
+
 /// Adds one fused task per block of `e` (owner-computes); returns their ids in block order.
 template <class T>
 std::vector<graph::TaskId> lower_blocks(Lowering& lowering, const ExprPtr<T>& e) {
   const auto owners = owners_of(*e);
-  const auto name = task_name(*e, e->serial());
   std::vector<graph::TaskId> out;
-  for (std::int64_t b = 0; b < e->grid().size(); ++b) {
-    graph::Task t;
-    t.key = {name, {b}};
-    t.label = e->name();
-    auto refs = block_inputs(lowering, *e, b, t.inputs);
-    t.kernel = [e, b, refs = std::move(refs)](std::span<const graph::Value* const> in) {
-      return graph::Value::of(eval_block(*e, b, refs, in));
-    };
-    t.codec = graph::Codec::of<NDArray<T>>();
-    t.owner_map = owners;
-    t.block = b;
-    const auto bytes = shape_size(e->grid().block_shape(b)) * static_cast<std::int64_t>(sizeof(T));
-    t.output_bytes = bytes;
-    t.cost = static_cast<double>(bytes) / 4e9;
-    out.push_back(lowering.graph.append(std::move(t)));
-  }
+  for (std::int64_t b = 0; b < e->grid().size(); ++b) out.push_back(lower_block(lowering, e, owners, b));
   return out;
 }
 

@@ -1,0 +1,158 @@
+#pragma once
+// Templates of io/hdf5.hpp: lowering reads and writes into collective rounds.
+#include "rankwise/io/hdf5.hpp"
+#include "rankwise/runtime/agree.hpp"
+
+namespace rankwise::io {
+
+namespace detail {
+
+/// The round of block `b`: its position among its owner's blocks.
+inline std::int64_t round_of(const OwnerMap& owners, std::int64_t b) {
+  const auto mine = owners.blocks_of(owners.owner(b));
+  return std::lower_bound(mine.begin(), mine.end(), b) - mine.begin();
+}
+
+/// The block rank `rank` handles in `round`, or -1.
+inline std::int64_t block_in_round(const OwnerMap& owners, int rank, std::int64_t round) {
+  const auto mine = owners.blocks_of(rank);
+  return round < static_cast<std::int64_t>(mine.size()) ? mine[static_cast<std::size_t>(round)] : -1;
+}
+
+inline std::int64_t num_rounds(const OwnerMap& owners) {
+  std::int64_t rounds = 0;
+  for (int r = 0; r < owners.num_ranks(); ++r)
+    rounds = std::max<std::int64_t>(rounds, static_cast<std::int64_t>(owners.blocks_of(r).size()));
+  return rounds;
+}
+
+/// Reads a hyperslab (start, count per dimension; an empty count means: take part with nothing)
+/// collectively, converting to T. Collective.
+void read_slab(Hdf5Reader& reader, const std::vector<std::int64_t>& start, const std::vector<std::int64_t>& count,
+               void* out, const char* as_type);
+template <class T>
+const char* type_code() {
+  if constexpr (std::is_same_v<T, double>) return "float64";
+  else if constexpr (std::is_same_v<T, float>) return "float32";
+  else if constexpr (std::is_same_v<T, std::int64_t>) return "int64";
+  else if constexpr (std::is_same_v<T, std::int32_t>) return "int32";
+  else static_assert(sizeof(T) == 0, "HDF5 I/O supports double, float, int64_t and int32_t");
+}
+
+template <class T>
+graph::Value read_round(Hdf5Reader& reader, const Communicator& comm, const BlockGrid& grid, const OwnerMap& owners,
+                        std::int64_t round) {
+  const auto b = block_in_round(owners, comm.rank(), round);
+  std::vector<std::int64_t> start, count;
+  NDArray<T> block(Shape(static_cast<std::size_t>(grid.ndim()), 0));
+  if (b >= 0) {
+    start = grid.block_origin(b);
+    count = grid.block_shape(b);
+    block = NDArray<T>(count);
+  }
+  read_slab(reader, start, count, block.data(), type_code<T>());
+  return graph::Value::of(std::move(block));
+}
+
+/// Writing side: create (collective), write a round (collective), finish (close + rename).
+std::shared_ptr<Hdf5Writer> create_writer(const Communicator& comm, const std::string& file, const std::string& dataset,
+                                          const Shape& shape, const char* type, const Hdf5WriteOptions& options);
+void write_slab(Hdf5Writer& writer, const std::vector<std::int64_t>& start, const std::vector<std::int64_t>& count,
+                const void* data);
+void finish_writer(Hdf5Writer& writer);
+
+}  // namespace detail
+
+template <class T>
+Array<T> read_hdf5(const std::string& file, const std::string& dataset, const ChunkSpec& chunks) {
+  const auto& comm = array_detail::array_comm();
+  const auto info = hdf5_info(file, dataset);
+  const auto normalized = agree(comm, "read_hdf5", [&] {
+    try {
+      return chunks.normalize(info.shape, sizeof(T));
+    } catch (const Error& e) {
+      throw ShapeError("read_hdf5: dataset " + dataset + " in " + file + " has shape " + shape_str(info.shape) +
+                       "; " + e.what());
+    }
+  });
+  const BlockGrid grid(normalized);
+  const auto owners = OwnerMap::block(grid.size(), comm.size(), comm.rank());
+  const auto rounds = detail::num_rounds(owners);
+  auto state = std::make_shared<std::pair<std::string, std::string>>(file, dataset);
+  const auto serial = array_detail::next_serial();
+  auto make = [state, info, grid, owners, rounds, serial](array_detail::Lowering& lowering, std::int64_t b) {
+    // One collective read task per round (shared by the blocks of that round), then a
+    // pass-through task per block on its owner. Rounds are added as blocks are first needed,
+    // so each rank's consumers of round k come before round k + 1: reads stream.
+    const auto round = detail::round_of(owners, b);
+    auto& round_ids = lowering.leaf_tasks[state.get()];
+    if (round_ids.empty()) round_ids.assign(static_cast<std::size_t>(rounds), -1);
+    auto& rid = round_ids[static_cast<std::size_t>(round)];
+    if (rid < 0) {
+      graph::Task t;
+      t.key = {"read_hdf5-" + std::to_string(serial), {round}};
+      t.label = "read_hdf5 " + state->second;
+      t.codec = graph::Codec::of<NDArray<T>>();
+      t.collective = [state, info, grid, owners, round](const Communicator& c, std::span<const graph::LocalInput>) {
+        // Each round opens the file (a collective open): simple, and nothing stays open if a
+        // computation ends early.
+        auto reader = detail::open_reader(state->first, state->second, info);
+        return detail::read_round<T>(*reader, c, grid, owners, round);
+      };
+      rid = lowering.graph.append(std::move(t));
+    }
+    graph::Task pick;
+    pick.key = {"read_hdf5-block-" + std::to_string(serial), {b}};
+    pick.label = "hdf5 block";
+    pick.inputs = {rid};
+    pick.codec = graph::Codec::of<NDArray<T>>();
+    pick.owner_map = owners;
+    pick.block = b;
+    pick.cost = 1e-7;
+    pick.kernel = [](std::span<const graph::Value* const> in) { return *in[0]; };
+    return lowering.graph.append(std::move(pick));
+  };
+  return Array<T>(std::make_shared<array_detail::Stored<T>>("read_hdf5", info.shape, normalized, owners, make));
+}
+
+template <class T>
+void to_hdf5(const Array<T>& array, const std::string& file, const std::string& dataset,
+             const Hdf5WriteOptions& options) {
+  const auto& comm = array_detail::array_comm();
+  auto writer = detail::create_writer(comm, file, dataset, array.shape(), detail::type_code<T>(), options);
+  const auto& e = array.expr();
+  const auto owners = array_detail::owners_of(*e);
+  const auto grid = e->grid();
+  const auto rounds = detail::num_rounds(owners);
+  array_detail::Lowering lowering;
+  for (std::int64_t round = 0; round < rounds; ++round) {
+    // The blocks of this round, then one collective write of them: memory stays at a round.
+    graph::Task w;
+    std::vector<std::int64_t> block_ids;
+    for (int r = 0; r < comm.size(); ++r)
+      if (const auto b = detail::block_in_round(owners, r, round); b >= 0) {
+        w.inputs.push_back(array_detail::lower_block(lowering, e, owners, b));
+        block_ids.push_back(b);
+      }
+    w.key = {"to_hdf5-" + std::to_string(e->serial()), {round}};
+    w.label = "to_hdf5 " + dataset;
+    w.codec = graph::Codec::of<int>();
+    w.collective = [writer, grid, block_ids](const Communicator& c, std::span<const graph::LocalInput> local) {
+      std::vector<std::int64_t> start, count;
+      const void* data = nullptr;
+      if (!local.empty()) {  // at most one block per rank per round
+        const auto b = block_ids[local.front().position];
+        start = grid.block_origin(b);
+        count = grid.block_shape(b);
+        data = local.front().value->get<NDArray<T>>().data();
+      }
+      agree(c, "to_hdf5", [&] { detail::write_slab(*writer, start, count, data); });
+      return graph::Value::of(0);
+    };
+    lowering.graph.append(std::move(w));
+  }
+  graph::execute(lowering.graph, graph::partition(lowering.graph, comm.size()), {}, comm, {.label = "to_hdf5"});
+  detail::finish_writer(*writer);
+}
+
+}  // namespace rankwise::io

@@ -1,0 +1,293 @@
+// Parallel HDF5: the one thin layer where HDF5 return codes become rankwise errors.
+#include "rankwise/io/hdf5.hpp"
+
+#include <hdf5.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "rankwise/runtime/agree.hpp"
+
+namespace rankwise::io::detail {
+
+namespace {
+
+// Throws IoError naming the routine when an HDF5 call failed (negative return).
+hid_t check(hid_t id, const char* routine, const std::string& what) {
+  if (id < 0) throw IoError(std::string(routine) + " failed for " + what);
+  return id;
+}
+
+// Closes an HDF5 handle with the right function when it goes out of scope.
+class Handle {
+ public:
+  Handle() = default;
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+  Handle& operator=(Handle&& o) noexcept {
+    std::swap(id_, o.id_);
+    std::swap(close_, o.close_);
+    return *this;
+  }
+  ~Handle() {
+    if (id_ >= 0 && close_) close_(id_);
+  }
+  hid_t get() const { return id_; }
+
+ private:
+  hid_t id_ = -1;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+std::string& last_mode() {
+  static std::string mode = "none";
+  return mode;
+}
+
+void quiet_hdf5() {
+  static bool done = false;
+  if (!done) {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported as exceptions instead
+    done = true;
+  }
+}
+
+Handle mpio_access(const Communicator& comm) {
+  Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "H5Pcreate", "file access"), H5Pclose);
+  check(H5Pset_fapl_mpio(fapl.get(), comm.native(), MPI_INFO_NULL), "H5Pset_fapl_mpio", "file access");
+  check(H5Pset_all_coll_metadata_ops(fapl.get(), true), "H5Pset_all_coll_metadata_ops", "file access");
+  return fapl;
+}
+
+Handle collective_transfer() {
+  Handle dxpl(check(H5Pcreate(H5P_DATASET_XFER), "H5Pcreate", "transfer"), H5Pclose);
+  check(H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio", "transfer");
+  return dxpl;
+}
+
+hid_t native_type(const std::string& code) {
+  if (code == "float64") return H5T_NATIVE_DOUBLE;
+  if (code == "float32") return H5T_NATIVE_FLOAT;
+  if (code == "int64") return H5T_NATIVE_INT64;
+  if (code == "int32") return H5T_NATIVE_INT32;
+  throw ValueError("unsupported element type " + code);
+}
+
+std::size_t type_size(const std::string& code) { return code == "float64" || code == "int64" ? 8 : 4; }
+
+// The dataset's element type as one of rankwise's codes, or ValueError.
+std::string dtype_of(hid_t dset, const std::string& what) {
+  Handle type(check(H5Dget_type(dset), "H5Dget_type", what), H5Tclose);
+  const auto cls = H5Tget_class(type.get());
+  const auto size = H5Tget_size(type.get());
+  if (cls == H5T_FLOAT && size == 8) return "float64";
+  if (cls == H5T_FLOAT && size == 4) return "float32";
+  if (cls == H5T_INTEGER && H5Tget_sign(type.get()) == H5T_SGN_2 && size == 8) return "int64";
+  if (cls == H5T_INTEGER && H5Tget_sign(type.get()) == H5T_SGN_2 && size == 4) return "int32";
+  throw ValueError(what + " holds elements rankwise cannot read (class " + std::to_string(static_cast<int>(cls)) +
+                   ", " + std::to_string(size) + " bytes): use float64, float32, int64 or int32");
+}
+
+template <class To>
+void widen(const void* from, const std::string& code, std::size_t n, To* out) {
+  auto copy = [&](auto* typed) {
+    for (std::size_t k = 0; k < n; ++k) out[k] = static_cast<To>(typed[k]);
+  };
+  if (code == "float64") copy(static_cast<const double*>(from));
+  else if (code == "float32") copy(static_cast<const float*>(from));
+  else if (code == "int64") copy(static_cast<const std::int64_t*>(from));
+  else copy(static_cast<const std::int32_t*>(from));
+}
+
+}  // namespace
+
+class Hdf5Reader {
+ public:
+  Handle file, dset;
+  std::string what, dtype;
+  Shape shape;
+};
+
+DatasetInfo info_impl(const std::string& file, const std::string& dataset) {
+  quiet_hdf5();
+  const auto& comm = default_comm();
+  return agree(comm, "read_hdf5", [&] {
+    // Every rank sees the same file system, so every rank reaches the same verdict.
+    if (!std::filesystem::exists(file)) throw IoError("no such file: " + file);
+    const auto reader = open_reader(file, dataset, {});
+    return DatasetInfo{reader->shape, reader->dtype};
+  });
+}
+
+std::shared_ptr<Hdf5Reader> open_reader(const std::string& file, const std::string& dataset, const DatasetInfo&) {
+  quiet_hdf5();
+  auto r = std::make_shared<Hdf5Reader>();
+  r->what = "dataset " + dataset + " in " + file;
+  const auto fapl = mpio_access(default_comm());
+  r->file = Handle(H5Fopen(file.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose);
+  if (r->file.get() < 0) throw IoError("cannot open " + file + " as HDF5 (not an HDF5 file, or unreadable)");
+  if (H5Lexists(r->file.get(), dataset.c_str(), H5P_DEFAULT) <= 0)
+    throw IoError("no dataset " + dataset + " in " + file);
+  r->dset = Handle(H5Dopen2(r->file.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  if (r->dset.get() < 0) throw IoError(dataset + " in " + file + " is not a dataset");
+  r->dtype = dtype_of(r->dset.get(), r->what);
+  Handle space(check(H5Dget_space(r->dset.get()), "H5Dget_space", r->what), H5Sclose);
+  const int nd = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(nd, 0)));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  for (auto d : dims) r->shape.push_back(static_cast<std::int64_t>(d));
+  return r;
+}
+
+void read_slab(Hdf5Reader& reader, const std::vector<std::int64_t>& start, const std::vector<std::int64_t>& count,
+               void* out, const char* as_type) {
+  Handle filespace(check(H5Dget_space(reader.dset.get()), "H5Dget_space", reader.what), H5Sclose);
+  std::size_t n = 1;
+  for (auto c : count) n *= static_cast<std::size_t>(c);
+  if (count.empty()) n = 0;
+  Handle memspace;
+  if (n == 0) {
+    // A rank with nothing to read still takes part in the collective read.
+    H5Sselect_none(filespace.get());
+    memspace = Handle(H5Scopy(filespace.get()), H5Sclose);
+    H5Sselect_none(memspace.get());
+  } else {
+    std::vector<hsize_t> s(start.begin(), start.end()), c(count.begin(), count.end());
+    check(H5Sselect_hyperslab(filespace.get(), H5S_SELECT_SET, s.data(), nullptr, c.data(), nullptr),
+          "H5Sselect_hyperslab", reader.what);
+    memspace = Handle(H5Screate_simple(static_cast<int>(c.size()), c.data(), nullptr), H5Sclose);
+  }
+  // Read in the file's own type (keeps the transfer collective), widen in memory if needed.
+  const bool same = reader.dtype == as_type;
+  std::vector<char> staging(same ? 0 : n * type_size(reader.dtype));
+  void* target = same ? out : staging.data();
+  const auto dxpl = collective_transfer();
+  check(H5Dread(reader.dset.get(), native_type(reader.dtype), memspace.get(), filespace.get(), dxpl.get(), target),
+        "H5Dread", reader.what);
+  H5D_mpio_actual_io_mode_t mode = H5D_MPIO_NO_COLLECTIVE;
+  H5Pget_mpio_actual_io_mode(dxpl.get(), &mode);
+  last_mode() = mode == H5D_MPIO_NO_COLLECTIVE ? "independent" : "collective";
+  if (!same && n) {
+    const std::string to = as_type;
+    if (to == "float64") widen(staging.data(), reader.dtype, n, static_cast<double*>(out));
+    else if (to == "float32") widen(staging.data(), reader.dtype, n, static_cast<float*>(out));
+    else if (to == "int64") widen(staging.data(), reader.dtype, n, static_cast<std::int64_t*>(out));
+    else widen(staging.data(), reader.dtype, n, static_cast<std::int32_t*>(out));
+  }
+}
+
+class Hdf5Writer {
+ public:
+  explicit Hdf5Writer(Communicator c) : comm(std::move(c)) {}
+  Communicator comm;
+  std::string path, temporary, what, type;
+  Handle file, dset;
+  bool finished = false;
+  ~Hdf5Writer() {
+    dset = Handle();
+    file = Handle();
+    if (!finished && comm.is_root()) std::filesystem::remove(temporary);  // no partial output
+  }
+};
+
+std::shared_ptr<Hdf5Writer> create_writer(const Communicator& comm, const std::string& file, const std::string& dataset,
+                                          const Shape& shape, const char* type, const Hdf5WriteOptions& options) {
+  quiet_hdf5();
+  agree(comm, "to_hdf5", [&] {
+    if (std::filesystem::exists(file) && !options.overwrite)
+      throw IoError(file + " exists; pass overwrite = true to replace it");
+    if (options.gzip && options.chunk_rows <= 0)
+      throw ValueError("to_hdf5: gzip compression needs chunk_rows > 0 (a chunked layout)");
+    const auto parent = std::filesystem::path(file).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent))
+      throw IoError("cannot write " + file + ": no directory " + parent.string());
+  });
+  auto w = std::make_shared<Hdf5Writer>(comm);
+  w->path = file;
+  w->temporary = file + ".partial";
+  w->what = "dataset " + dataset + " in " + file;
+  w->type = type;
+  agree(comm, "to_hdf5", [&] {
+    const auto fapl = mpio_access(comm);
+    w->file = Handle(H5Fcreate(w->temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
+    if (w->file.get() < 0) throw IoError("cannot create " + w->temporary);
+    std::vector<hsize_t> dims(shape.begin(), shape.end());
+    Handle space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "H5Screate_simple", w->what),
+                 H5Sclose);
+    Handle lcpl(check(H5Pcreate(H5P_LINK_CREATE), "H5Pcreate", w->what), H5Pclose);
+    H5Pset_create_intermediate_group(lcpl.get(), 1);
+    Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "H5Pcreate", w->what), H5Pclose);
+    if (options.chunk_rows > 0 && !dims.empty() && dims[0] > 0) {
+      auto chunk = dims;
+      chunk[0] = std::min<hsize_t>(dims[0], static_cast<hsize_t>(options.chunk_rows));
+      for (auto& c : chunk) c = std::max<hsize_t>(c, 1);
+      check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk", w->what);
+      if (options.gzip) check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(options.gzip)), "H5Pset_deflate", w->what);
+    }
+    w->dset = Handle(H5Dcreate2(w->file.get(), dataset.c_str(), native_type(type), space.get(), lcpl.get(), dcpl.get(),
+                                H5P_DEFAULT),
+                     H5Dclose);
+    check(w->dset.get(), "H5Dcreate2", w->what);
+    for (const auto& [name, value] : options.attributes) {
+      Handle aspace(H5Screate(H5S_SCALAR), H5Sclose);
+      if (const auto* text = std::get_if<std::string>(&value)) {
+        Handle t(H5Tcopy(H5T_C_S1), H5Tclose);
+        H5Tset_size(t.get(), std::max<std::size_t>(1, text->size()));
+        Handle a(check(H5Acreate2(w->dset.get(), name.c_str(), t.get(), aspace.get(), H5P_DEFAULT, H5P_DEFAULT),
+                       "H5Acreate2", name),
+                 H5Aclose);
+        check(H5Awrite(a.get(), t.get(), text->c_str()), "H5Awrite", name);
+      } else if (const auto* d = std::get_if<double>(&value)) {
+        Handle a(check(H5Acreate2(w->dset.get(), name.c_str(), H5T_NATIVE_DOUBLE, aspace.get(), H5P_DEFAULT, H5P_DEFAULT),
+                       "H5Acreate2", name),
+                 H5Aclose);
+        check(H5Awrite(a.get(), H5T_NATIVE_DOUBLE, d), "H5Awrite", name);
+      } else {
+        const auto i = std::get<std::int64_t>(value);
+        Handle a(check(H5Acreate2(w->dset.get(), name.c_str(), H5T_NATIVE_INT64, aspace.get(), H5P_DEFAULT, H5P_DEFAULT),
+                       "H5Acreate2", name),
+                 H5Aclose);
+        check(H5Awrite(a.get(), H5T_NATIVE_INT64, &i), "H5Awrite", name);
+      }
+    }
+  });
+  return w;
+}
+
+void write_slab(Hdf5Writer& writer, const std::vector<std::int64_t>& start, const std::vector<std::int64_t>& count,
+                const void* data) {
+  Handle filespace(check(H5Dget_space(writer.dset.get()), "H5Dget_space", writer.what), H5Sclose);
+  Handle memspace;
+  if (count.empty()) {
+    H5Sselect_none(filespace.get());
+    memspace = Handle(H5Scopy(filespace.get()), H5Sclose);
+    H5Sselect_none(memspace.get());
+  } else {
+    std::vector<hsize_t> s(start.begin(), start.end()), c(count.begin(), count.end());
+    check(H5Sselect_hyperslab(filespace.get(), H5S_SELECT_SET, s.data(), nullptr, c.data(), nullptr),
+          "H5Sselect_hyperslab", writer.what);
+    memspace = Handle(H5Screate_simple(static_cast<int>(c.size()), c.data(), nullptr), H5Sclose);
+  }
+  const auto dxpl = collective_transfer();
+  check(H5Dwrite(writer.dset.get(), native_type(writer.type), memspace.get(), filespace.get(), dxpl.get(), data),
+        "H5Dwrite", writer.what);
+}
+
+void finish_writer(Hdf5Writer& writer) {
+  writer.dset = Handle();
+  writer.file = Handle();  // collective close: all data is on disk after this
+  agree(writer.comm, "to_hdf5", [&] {
+    if (!writer.comm.is_root()) return;
+    std::error_code error;
+    std::filesystem::rename(writer.temporary, writer.path, error);
+    if (error) throw IoError("cannot rename " + writer.temporary + " to " + writer.path + ": " + error.message());
+  });
+  writer.finished = true;
+}
+
+}  // namespace rankwise::io::detail
+
+namespace rankwise::io {
+std::string last_read_io_mode() { return detail::last_mode(); }
+DatasetInfo hdf5_info(const std::string& file, const std::string& dataset) { return detail::info_impl(file, dataset); }
+}  // namespace rankwise::io

@@ -1,0 +1,138 @@
+// Parallel HDF5 at 1, 2 and 3 ranks: files written by h5py in each layout and element type
+// (tests/data/hdf5/make_fixtures.py), writes read back by h5py, and every user error.
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "rankwise/array.hpp"
+#include "rankwise/io/hdf5.hpp"
+#include "support/mpi_test.hpp"
+
+namespace rw = rankwise;
+using rankwise::testing::comm;
+using rankwise::testing::data_path;
+
+namespace {
+
+const nlohmann::json& expected() {
+  static const nlohmann::json j = [] {
+    std::ifstream in(data_path("hdf5/expected.json"));
+    return nlohmann::json::parse(in);
+  }();
+  return j;
+}
+const std::string layouts = data_path("hdf5/layouts.h5");
+
+std::string scratch(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("rankwise-hdf5-np" + std::to_string(comm().size()));
+  if (comm().is_root()) std::filesystem::create_directories(dir);
+  comm().barrier();
+  return (dir / name).string();
+}
+
+template <class T>
+void check_dataset(const std::string& name, const rw::ChunkSpec& chunks) {
+  const auto X = rw::read_hdf5<T>(layouts, "/" + name, chunks);
+  const auto& e = expected()[name];
+  EXPECT_EQ(X.shape(), (rw::Shape{101, 3}));
+  EXPECT_DOUBLE_EQ(static_cast<double>(X.sum().compute()), e["sum"].get<double>()) << name;
+  const auto sum0 = X.sum(0).compute();
+  for (int j = 0; j < 3; ++j) EXPECT_DOUBLE_EQ(static_cast<double>(sum0(j)), e["sum0"][j].get<double>()) << name;
+  const auto all = X.compute();
+  for (int j = 0; j < 3; ++j) {
+    EXPECT_DOUBLE_EQ(static_cast<double>(all(0, j)), e["first_row"][j].get<double>());
+    EXPECT_DOUBLE_EQ(static_cast<double>(all(100, j)), e["last_row"][j].get<double>());
+  }
+}
+
+}  // namespace
+
+// Every layout, read in its own type and in a wider one, with uneven blocks and with more
+// blocks than ranks and fewer.
+TEST(Hdf5, ReadsEveryLayoutWrittenByH5py) {
+  for (const auto& chunks : {rw::ChunkSpec{10, 3}, rw::ChunkSpec{101, 3}, rw::ChunkSpec{34, 2}, rw::ChunkSpec{1, 3}}) {
+    check_dataset<double>("contiguous_f64", chunks);
+    check_dataset<float>("group/chunked_f32", chunks);
+    check_dataset<double>("group/chunked_f32", chunks);
+    check_dataset<std::int32_t>("gzip_i32", chunks);
+    check_dataset<std::int64_t>("gzip_i32", chunks);
+    check_dataset<std::int64_t>("bigendian_i64", chunks);
+  }
+  // Reading in the file's own type keeps HDF5's transfer collective, for every layout.
+  for (const auto& name : {"/contiguous_f64", "/gzip_i32"}) {
+    if (std::string(name) == "/contiguous_f64") (void)rw::read_hdf5<double>(layouts, name, 10).sum().compute();
+    else (void)rw::read_hdf5<std::int64_t>(layouts, name, 10).sum().compute();
+    EXPECT_EQ(rw::io::last_read_io_mode(), "collective") << name;
+  }
+  (void)rw::read_hdf5<float>(layouts, "/group/chunked_f32", 10).sum().compute();
+  EXPECT_EQ(rw::io::last_read_io_mode(), "collective");
+  const auto info = rw::io::hdf5_info(layouts, "/gzip_i32");
+  EXPECT_EQ(info.dtype, "int32");
+  EXPECT_EQ(info.shape, (rw::Shape{101, 3}));
+}
+
+// Expressions over a file stream through it; the result is the same as in memory.
+TEST(Hdf5, LazyExpressionsOverAFile) {
+  const auto X = rw::read_hdf5<double>(layouts, "/contiguous_f64", rw::ChunkSpec{7, 3});
+  const auto M = rw::from_ndarray(X.compute(), rw::ChunkSpec{7, 3});
+  EXPECT_DOUBLE_EQ((X * 2.0 + 1.0).std().compute(), (M * 2.0 + 1.0).std().compute());
+  EXPECT_EQ(X.slice({{5, 60, 4}}).compute(), M.slice({{5, 60, 4}}).compute());
+}
+
+TEST(Hdf5, WritesCollectivelyAndAtomicallyReadableByH5py) {
+  for (int gzip : {0, 4}) {
+    const auto path = scratch("out" + std::to_string(gzip) + ".h5");
+    if (comm().is_root()) std::filesystem::remove(path);
+    comm().barrier();
+    const auto X = rw::random::random({1001, 4}, rw::ChunkSpec{100, 4}, 9);
+    rw::io::Hdf5WriteOptions options;
+    options.chunk_rows = gzip ? 64 : 0;
+    options.gzip = gzip;
+    options.attributes = {{"units", std::string("metres")}, {"scale", 2.0}, {"version", std::int64_t{3}}};
+    rw::to_hdf5(X * 2.0, path, "/results/X2", options);
+    const double total = (X * 2.0).sum().compute();
+    EXPECT_FALSE(std::filesystem::exists(path + ".partial"));
+    // Read back by rankwise, and by h5py (an independent reader).
+    EXPECT_NEAR(rw::read_hdf5<double>(path, "/results/X2", 77).sum().compute(), total, 1e-9);
+    int ok = 0;
+    if (comm().is_root()) {
+      const std::string cmd = "/usr/bin/python3 " + data_path("hdf5/check_written.py") + " " + path +
+                              " /results/X2 " + std::to_string(total) + " 1001 4 units=metres version=3 > /dev/null";
+      ok = std::system(cmd.c_str()) == 0;
+    }
+    rw::bcast(comm(), ok, 0);
+    EXPECT_TRUE(ok) << "h5py could not read back " << path;
+    // An existing file is an error unless overwrite is asked.
+    EXPECT_THROW(rw::to_hdf5(X, path, "/X"), rw::IoError);
+    rw::io::Hdf5WriteOptions again;
+    again.overwrite = true;
+    rw::to_hdf5(X.slice({{0, 10}}), path, "/X", again);
+    EXPECT_EQ(rw::io::hdf5_info(path, "/X").shape, (rw::Shape{10, 4}));
+  }
+}
+
+TEST(Hdf5, UserErrorsAreClearOnEveryRank) {
+  try {
+    (void)rw::read_hdf5<double>("/nonexistent/data.h5", "/X");
+    ADD_FAILURE() << "no error";
+  } catch (const rw::IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("no such file: /nonexistent/data.h5"), std::string::npos) << e.what();
+  }
+  try {
+    (void)rw::read_hdf5<double>(layouts, "/missing");
+    ADD_FAILURE() << "no error";
+  } catch (const rw::IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("no dataset /missing"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW((void)rw::read_hdf5<double>(layouts, "/names"), rw::ValueError);
+  try {
+    (void)rw::read_hdf5<double>(layouts, "/cube", rw::ChunkSpec{std::vector<std::int64_t>{2, 3}});
+    ADD_FAILURE() << "no error";
+  } catch (const rw::ShapeError& e) {
+    EXPECT_NE(std::string(e.what()).find("(4, 3, 2)"), std::string::npos) << e.what();
+  }
+  const auto not_hdf5 = data_path("hdf5/expected.json");
+  EXPECT_THROW((void)rw::read_hdf5<double>(not_hdf5, "/X"), rw::IoError);
+  EXPECT_THROW(rw::to_hdf5(rw::zeros<double>({3}, 2), "/nonexistent/dir/out.h5", "/X"), rw::IoError);
+}

@@ -12,9 +12,14 @@ namespace detail {
 /// Fills out[k] for the global element indices flat[k] (k < n). Streams keep the
 /// distributions of one seed independent of each other.
 void uniform01(std::uint64_t seed, const std::int64_t* flat, std::int64_t n, double* out);
+/// The same for the consecutive indices first, first + 1, ..., first + n - 1 (the fast path).
+void uniform01_run(std::uint64_t seed, std::uint64_t first, std::int64_t n, double* out);
 void standard_normal(std::uint64_t seed, const std::int64_t* flat, std::int64_t n, double* out);
 void integers(std::uint64_t seed, std::int64_t low, std::int64_t high, const std::int64_t* flat, std::int64_t n,
               std::int64_t* out);
+
+/// Self-check: the vectorised Philox gives Random123's words for 64 counters from `first`.
+bool philox_lanes_match_random123(std::uint64_t seed, std::uint64_t first);
 
 template <class T, class Fill>
 Array<T> make(const char* name, const Shape& shape, const ChunkSpec& chunks, Fill fill) {
@@ -29,9 +34,17 @@ Array<T> make(const char* name, const Shape& shape, const ChunkSpec& chunks, Fil
 
 /// Uniform in [0, 1). Local.
 inline Array<double> random(const Shape& shape, const ChunkSpec& chunks = "auto", std::uint64_t seed = 0) {
-  return detail::make<double>("random", shape, chunks, [seed](const std::int64_t* flat, std::int64_t n, double* out) {
-    detail::uniform01(seed, flat, n, out);
-  });
+  auto fn = [seed](array_detail::GlobalWalk& walk, std::int64_t count, double* out) {
+    if (walk.consecutive(count)) {  // whole rows: no per-element index
+      detail::uniform01_run(seed, static_cast<std::uint64_t>(walk.global_flat()), count, out);
+      return;
+    }
+    std::int64_t flat[array_detail::kTile];
+    for (std::int64_t k = 0; k < count; ++k, walk.next()) flat[k] = walk.global_flat();
+    detail::uniform01(seed, flat, count, out);
+  };
+  return Array<double>(std::make_shared<array_detail::Generator<double>>("random", shape,
+                                                                        chunks.normalize(shape, sizeof(double)), fn));
 }
 /// Uniform in [low, high). Local.
 inline Array<double> uniform(double low, double high, const Shape& shape, const ChunkSpec& chunks = "auto",

@@ -195,32 +195,32 @@ auto Array<Elem>::along(Op op, const std::string& label, int axis_in, bool keepd
           Shape partial_shape = ctx.shape;
           partial_shape[axis] = 1;
           NDArray<Acc> acc(partial_shape, op.init());
-          // Strides of the partial seen from the block: 0 along the reduced axis.
-          const auto dims = ctx.shape.size();
-          std::vector<std::int64_t> strides(dims, 0), coords(dims, 0);
-          std::int64_t s = 1;
-          for (std::size_t d = dims; d-- > 0;) {
-            if (d != axis) strides[d] = s;
-            s *= partial_shape[d];
-          }
+          // The block is (outer, along, inner) around the axis; the partial is (outer, inner).
+          // Walk each tile in runs of constant (outer, along) so the inner loop is a straight
+          // accumulate into acc[outer * inner + i].
+          std::int64_t inner = 1, outer = 1;
+          for (std::size_t d = axis + 1; d < ctx.shape.size(); ++d) inner *= ctx.shape[d];
+          for (std::size_t d = 0; d < axis; ++d) outer *= ctx.shape[d];
+          const std::int64_t along = ctx.shape[axis];
           const auto size = shape_size(ctx.shape);
-          std::int64_t at = 0;
           std::remove_cv_t<Elem> buffer[kTile];
           for (std::int64_t off = 0; off < size; off += kTile) {
             const auto n = std::min(kTile, size - off);
             const Elem* p = expr->eval(ctx, off, n, buffer);
-            for (std::int64_t k2 = 0; k2 < n; ++k2) {
-              op.add(acc.data()[at], p[k2], ctx.origin[axis] + coords[axis]);
-              for (std::size_t d = dims; d-- > 0;) {
-                if (++coords[d] < ctx.shape[d]) {
-                  at += strides[d];
-                  break;
-                }
-                at -= (ctx.shape[d] - 1) * strides[d];
-                coords[d] = 0;
-              }
+            std::int64_t k = 0;
+            while (k < n) {
+              const std::int64_t flat = off + k;
+              const std::int64_t i = inner ? flat % inner : 0;
+              const std::int64_t a = inner ? (flat / inner) % along : 0;
+              const std::int64_t o = inner && along ? flat / (inner * along) : 0;
+              const std::int64_t run = std::min(inner - i, n - k);
+              Acc* target = acc.data() + o * inner + i;
+              const std::int64_t pos = ctx.origin[axis] + a;
+              for (std::int64_t t = 0; t < run; ++t) op.add(target[t], p[k + t], pos);
+              k += run;
             }
           }
+          (void)outer;
           return graph::Value::of(std::move(acc));
         };
         t.codec = graph::Codec::of<NDArray<Acc>>();

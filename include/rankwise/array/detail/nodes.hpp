@@ -21,6 +21,13 @@ class GlobalWalk {
     unravel(offset, block_, coords_.data());
     flat_ = 0;
     for (std::size_t d = 0; d < coords_.size(); ++d) flat_ += (origin_[d] + coords_[d]) * strides_[d];
+    full_rows_ = true;  // the block spans every trailing dimension: its elements are consecutive
+    for (std::size_t d = 1; d < global.size(); ++d) full_rows_ = full_rows_ && block_[d] == global[d];
+  }
+  /// True when the next `count` elements have consecutive global indices.
+  bool consecutive(std::int64_t count) const noexcept {
+    if (full_rows_ || block_.empty()) return true;
+    return coords_.back() + count <= block_.back();
   }
   std::int64_t global_flat() const noexcept { return flat_; }
   const std::vector<std::int64_t>& coords() const noexcept { return coords_; }  // within the block
@@ -40,6 +47,7 @@ class GlobalWalk {
   Shape block_;
   std::vector<std::int64_t> origin_, coords_, strides_;
   std::int64_t flat_ = 0;
+  bool full_rows_ = false;
 };
 
 /// Elements computed from their global position: random, arange, zeros, eye, ...
@@ -105,9 +113,16 @@ class Unary final : public Expr<R> {
   Unary(std::string name, ExprPtr<A> x, F f)
       : Expr<R>(x->shape(), x->chunks()), name_(std::move(name)), x_(std::move(x)), f_(std::move(f)) {}
   const R* eval(const BlockContext& ctx, std::int64_t offset, std::int64_t count, R* buffer) const override {
-    A tmp[kTile];
-    const A* a = x_->eval(ctx, offset, count, tmp);
-    for (std::int64_t k = 0; k < count; ++k) buffer[k] = f_(a[k]);
+    if constexpr (std::is_same_v<R, A>) {
+      // Same type: the operand is evaluated into our own buffer and mapped in place, so a
+      // chain of maps works on one tile in L1 instead of one tile per operation.
+      const A* a = x_->eval(ctx, offset, count, buffer);
+      for (std::int64_t k = 0; k < count; ++k) buffer[k] = f_(a[k]);
+    } else {
+      A tmp[kTile];
+      const A* a = x_->eval(ctx, offset, count, tmp);
+      for (std::int64_t k = 0; k < count; ++k) buffer[k] = f_(a[k]);
+    }
     return buffer;
   }
   void required_inputs(const std::vector<std::int64_t>& index, std::vector<InputRef>& out) const override {
@@ -130,11 +145,16 @@ class Binary final : public Expr<R> {
   Binary(std::string name, ExprPtr<A> x, ExprPtr<B> y, F f)
       : Expr<R>(x->shape(), x->chunks()), name_(std::move(name)), x_(std::move(x)), y_(std::move(y)), f_(std::move(f)) {}
   const R* eval(const BlockContext& ctx, std::int64_t offset, std::int64_t count, R* buffer) const override {
-    A ta[kTile];
     B tb[kTile];
-    const A* a = x_->eval(ctx, offset, count, ta);
     const B* b = y_->eval(ctx, offset, count, tb);
-    for (std::int64_t k = 0; k < count; ++k) buffer[k] = f_(a[k], b[k]);
+    if constexpr (std::is_same_v<R, A>) {  // the left operand lands in our buffer (see Unary)
+      const A* a = x_->eval(ctx, offset, count, buffer);
+      for (std::int64_t k = 0; k < count; ++k) buffer[k] = f_(a[k], b[k]);
+    } else {
+      A ta[kTile];
+      const A* a = x_->eval(ctx, offset, count, ta);
+      for (std::int64_t k = 0; k < count; ++k) buffer[k] = f_(a[k], b[k]);
+    }
     return buffer;
   }
   void required_inputs(const std::vector<std::int64_t>& index, std::vector<InputRef>& out) const override {

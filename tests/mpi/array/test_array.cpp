@@ -190,6 +190,15 @@ TEST(Array, FromLocalBlocks) {
   }
 }
 
+// The vectorised Philox used for whole rows gives Random123's words exactly.
+TEST(Array, VectorisedPhiloxMatchesRandom123) {
+  EXPECT_TRUE(rw::random::detail::philox_lanes_match_random123(42, 0));
+  EXPECT_TRUE(rw::random::detail::philox_lanes_match_random123(0xDEADBEEFCAFEULL, (1ULL << 32) - 10));
+  // Whole-row blocks (fast path) and partial-row blocks (per element) give the same values.
+  EXPECT_EQ(rw::random::random({40, 6}, rw::ChunkSpec{7, 6}, 5).compute(),
+            rw::random::random({40, 6}, rw::ChunkSpec{7, 4}, 5).compute());
+}
+
 // Same seed, same values: for any chunking (and, run at np 1/2/3, any number of ranks).
 TEST(Array, RandomIsIndependentOfChunksAndRanks) {
   const auto a = rw::random::random({50, 7}, rw::ChunkSpec{50, 7}, 42).compute();

@@ -179,9 +179,9 @@ auto Array<Elem>::along(Op op, const std::string& label, int axis_in, bool keepd
     if (keepdims) out_index.erase(out_index.begin() + static_cast<std::ptrdiff_t>(axis));
     graph::Task combine;
     const auto owners = array_detail::owners_of(*expr);
-    for (std::int64_t k = 0; k < grid.numblocks()[axis]; ++k) {
+    for (std::int64_t along_block = 0; along_block < grid.numblocks()[axis]; ++along_block) {
       auto in_index = out_index;
-      in_index.insert(in_index.begin() + static_cast<std::ptrdiff_t>(axis), k);
+      in_index.insert(in_index.begin() + static_cast<std::ptrdiff_t>(axis), along_block);
       const auto ib = grid.linear(in_index);
       auto& id = partial_ids[static_cast<std::size_t>(ib)];
       if (id < 0) {
@@ -216,7 +216,7 @@ auto Array<Elem>::along(Op op, const std::string& label, int axis_in, bool keepd
               const std::int64_t run = std::min(inner - i, n - k);
               Acc* target = acc.data() + o * inner + i;
               const std::int64_t pos = ctx.origin[axis] + a;
-              for (std::int64_t t = 0; t < run; ++t) op.add(target[t], p[k + t], pos);
+              for (std::int64_t j = 0; j < run; ++j) op.add(target[j], p[k + j], pos);
               k += run;
             }
           }

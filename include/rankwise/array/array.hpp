@@ -103,6 +103,9 @@ class Array {
   /// x[start:stop:step, ...]: one Slice per leading dimension (missing ones: whole).
   /// Throws IndexError for a step < 1 or more slices than dimensions.
   Array slice(std::vector<Slice> slices) const;
+  /// The same array with new chunks, redistributed with one all-to-all (each rank holds its
+  /// input blocks and its output blocks at once while it runs).
+  Array rechunk(const ChunkSpec& chunks) const;
   /// Elements converted to U (like numpy's astype).
   template <class U>
   Array<U> astype() const;
@@ -183,3 +186,4 @@ class Array {
 }  // namespace rankwise
 
 #include "rankwise/array/detail/array_impl.hpp"
+#include "rankwise/array/detail/rechunk.hpp"

@@ -224,6 +224,23 @@ TEST(Array, RandomIsIndependentOfChunksAndRanks) {
   EXPECT_NEAR(k.astype<double>().mean().compute(), 5.5, 0.03);
 }
 
+// Rechunking moves data with one all-to-all; values and order are unchanged.
+TEST(Array, RechunkRedistributes) {
+  for (const auto& chunks : chunkings()) {
+    const auto X = A(chunks);
+    for (const auto& target : {rw::ChunkSpec{5, 2}, rw::ChunkSpec{37, 1}, rw::ChunkSpec{1, 5},
+                               rw::ChunkSpec(rw::Chunks{{20, 17}, {5}})}) {
+      const auto Y = X.rechunk(target);
+      EXPECT_EQ(Y.chunks(), target.normalize(X.shape(), 8));
+      expect_near(Y.compute(), ref()["A"], 0);
+      EXPECT_NEAR(Y.sum().compute(), ref()["sum"].get<double>(), 1e-12);
+    }
+    // Operands chunked differently combine after a rechunk.
+    expect_near((X + A(rw::ChunkSpec{9, 5}).rechunk(rw::ChunkSpec(X.chunks())) - X).compute(), ref()["A"], 0);
+  }
+  EXPECT_EQ((rw::zeros<double>({10}, 3) > 1.0).rechunk(4).compute(), rw::NDArray<bool>({10}, false));
+}
+
 TEST(Array, ErrorsNameTheShapes) {
   const auto X = A(rw::ChunkSpec{10, 5});
   const auto y = rw::zeros<double>({4}, 2);

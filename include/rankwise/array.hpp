@@ -6,3 +6,4 @@
 #include "rankwise/array/ndarray.hpp"
 #include "rankwise/array/ops.hpp"
 #include "rankwise/array/random.hpp"
+#include "rankwise/array/shape_ops.hpp"

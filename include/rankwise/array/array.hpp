@@ -106,6 +106,15 @@ class Array {
   /// The same array with new chunks, redistributed with one all-to-all (each rank holds its
   /// input blocks and its output blocks at once while it runs).
   Array rechunk(const ChunkSpec& chunks) const;
+  /// The same elements in row-major order under a new shape (one dimension may be -1).
+  /// Rechunks to row blocks when needed. Throws ShapeError when the sizes differ.
+  Array reshape(Shape shape) const;
+  /// The rows at `indices` (axis 0; negative counts from the end), in that order.
+  /// Throws IndexError for an index out of range.
+  Array take(std::vector<std::int64_t> indices) const;
+  /// The rows where `mask` (1-D, one flag per row) is true: x[mask]. Collective: the mask is
+  /// computed now so the result's chunks are known (dask's compute_chunk_sizes).
+  Array operator[](const Array<bool>& mask) const;
   /// Elements converted to U (like numpy's astype).
   template <class U>
   Array<U> astype() const;
@@ -187,3 +196,4 @@ class Array {
 
 #include "rankwise/array/detail/array_impl.hpp"
 #include "rankwise/array/detail/rechunk.hpp"
+#include "rankwise/array/shape_ops.hpp"

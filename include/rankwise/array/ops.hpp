@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "rankwise/array/array.hpp"
+#include "rankwise/array/detail/broadcast.hpp"
 
 namespace rankwise {
 
@@ -24,20 +25,6 @@ using scalar_arith_t = std::conditional_t<std::is_floating_point_v<A>, A,
 /// Math functions give float64 for integer input, like numpy.
 template <class A>
 using float_t = std::conditional_t<std::is_floating_point_v<A>, A, double>;
-
-/// The NumPy broadcast shape of two shapes; throws ShapeError naming both.
-Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
-
-/// Output chunks of a broadcast: per result dimension, the chunks of an operand that is not
-/// stretched there. Throws ShapeError when both operands are full-size but chunked differently.
-Chunks broadcast_chunks(const Shape& out, const Shape& a, const Chunks& ca, const Shape& b, const Chunks& cb,
-                        const char* op);
-
-template <class T>
-ExprPtr<T> stretch(const ExprPtr<T>& x, const Shape& shape, const Chunks& chunks) {
-  if (x->shape() == shape) return x;
-  return std::make_shared<Broadcast<T>>(x, shape, chunks);
-}
 
 template <class R, class A, class B, class F>
 Array<R> binary(const char* name, const Array<A>& a, const Array<B>& b, F f) {

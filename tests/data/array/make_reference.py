@@ -49,6 +49,12 @@ ref = {
     "linspace": L(np.linspace(-1.0, 2.0, 13)),
     "eye_3_4_k1": L(np.eye(3, 4, k=1)),
     "int_div": L(np.arange(10).reshape(2, 5) / 4),
+    "concat0": L(np.concatenate([A, A[:4] * 2], axis=0)), "concat1": L(np.concatenate([A, A[:, :2]], axis=1)),
+    "stack0_sum1": L(np.stack([A, -A, A * 3], axis=0).sum(axis=1)), "stack2_shape": list(np.stack([A, A], axis=2).shape),
+    "stack2": L(np.stack([A, A * 2], axis=2).reshape(37, 10)),
+    "broadcast_row": L(np.broadcast_to(row, (4, 5))), "reshape_5_37": L(A.reshape(5, 37)),
+    "reshape_flat_sum": L(A.reshape(-1)[::7]), "reshape_185_1": L(A.reshape(185, 1)[:9]),
+    "take": L(A[[3, -1, 0, 3, 20, 36]]), "mask_rows": L(A[A[:, 0] > 1.0]),
 }
 out = pathlib.Path(__file__).with_name("reference.json")
 out.write_text(json.dumps(ref, indent=None, separators=(",", ":")))

@@ -241,6 +241,29 @@ TEST(Array, RechunkRedistributes) {
   EXPECT_EQ((rw::zeros<double>({10}, 3) > 1.0).rechunk(4).compute(), rw::NDArray<bool>({10}, false));
 }
 
+TEST(Array, ConcatenateStackBroadcastReshapeTakeMask) {
+  const auto row = rw::from_ndarray(matrix(ref()["row"]), 2);
+  for (const auto& chunks : chunkings()) {
+    const auto X = A(chunks);
+    expect_near(rw::concatenate<double>({X, X.slice({{0, 4}}) * 2.0}, 0).compute(), ref()["concat0"], 0);
+    expect_near(rw::concatenate<double>({X, A(rw::ChunkSpec{6, 1}).slice({{}, {0, 2}})}, 1).compute(), ref()["concat1"], 0);
+    expect_near(rw::stack<double>({X, -X, X * 3.0}, 0).sum(1).compute(), ref()["stack0_sum1"]);
+    const auto s2 = rw::stack<double>({X, X * 2.0}, 2);
+    EXPECT_EQ(s2.shape(), (rw::Shape{37, 5, 2}));
+    expect_near(s2.reshape({37, 10}).compute(), ref()["stack2"], 0);
+    expect_near(X.reshape({5, 37}).compute(), ref()["reshape_5_37"], 0);
+    expect_near(X.reshape({-1}).slice({{0, std::nullopt, 7}}).compute(), ref()["reshape_flat_sum"], 0);
+    expect_near(X.reshape({185, 1}).slice({{0, 9}}).compute(), ref()["reshape_185_1"], 0);
+    expect_near(X.take({3, -1, 0, 3, 20, 36}).compute(), ref()["take"], 0);
+    expect_near(X[X.slice({{}, {0, 1}}).reshape({37}) > 1.0].compute(), ref()["mask_rows"], 0);
+  }
+  expect_near(rw::broadcast_to(row, {4, 5}).compute(), ref()["broadcast_row"], 0);
+  EXPECT_THROW((void)rw::broadcast_to(row, {4, 3}), rw::ShapeError);
+  EXPECT_THROW((void)A(10).reshape({7, 7}), rw::ShapeError);
+  EXPECT_THROW((void)A(10).take({37}), rw::IndexError);
+  EXPECT_THROW((void)rw::concatenate<double>({A(10), row}, 0), rw::ShapeError);
+}
+
 TEST(Array, ErrorsNameTheShapes) {
   const auto X = A(rw::ChunkSpec{10, 5});
   const auto y = rw::zeros<double>({4}, 2);

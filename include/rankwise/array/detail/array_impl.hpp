@@ -41,13 +41,6 @@ std::unordered_map<std::int64_t, graph::Value> run_blocks(const ExprPtr<T>& e) {
   return blocks;
 }
 
-inline int normalize_axis(int axis, std::int64_t ndim) {
-  const int a = axis < 0 ? axis + static_cast<int>(ndim) : axis;
-  RANKWISE_CHECK(a >= 0 && a < ndim, IndexError,
-                 "axis " + std::to_string(axis) + " is out of bounds for an array of dimension " + std::to_string(ndim));
-  return a;
-}
-
 }  // namespace array_detail
 
 template <class Elem>

@@ -35,6 +35,14 @@ std::string dtype_name() {
   else return typeid(T).name();
 }
 
+/// `axis` counted from the end when negative; IndexError when out of range.
+inline int normalize_axis(int axis, std::int64_t ndim) {
+  const int a = axis < 0 ? axis + static_cast<int>(ndim) : axis;
+  RANKWISE_CHECK(a >= 0 && a < ndim, IndexError,
+                 "axis " + std::to_string(axis) + " is out of bounds for an array of dimension " + std::to_string(ndim));
+  return a;
+}
+
 /// A unique, rank-independent task name for node `e`.
 inline std::string task_name(const NodeBase& e, std::uint64_t serial) {
   return e.name() + "-" + std::to_string(serial);

@@ -91,12 +91,30 @@ graph::TaskId lower_block(Lowering& lowering, const ExprPtr<T>& e, const OwnerMa
   return lowering.graph.append(std::move(t));
 }
 
-/// Adds one fused task per block of `e` (owner-computes); returns their ids in block order.
+/// The blocks in "round" order: every rank's first block, then every rank's second, ... Tasks
+/// added in this order interleave the ranks' work, so collective steps that serve one round
+/// (HDF5 reads) come right before the tasks that consume them, on every rank: blocks stream.
+inline std::vector<std::int64_t> round_order(const OwnerMap& owners) {
+  std::vector<std::vector<std::int64_t>> per_rank;
+  std::size_t rounds = 0;
+  for (int r = 0; r < owners.num_ranks(); ++r) {
+    per_rank.push_back(owners.blocks_of(r));
+    rounds = std::max(rounds, per_rank.back().size());
+  }
+  std::vector<std::int64_t> order;
+  for (std::size_t k = 0; k < rounds; ++k)
+    for (const auto& mine : per_rank)
+      if (k < mine.size()) order.push_back(mine[k]);
+  return order;
+}
+
+/// Adds one fused task per block of `e` (owner-computes, in round order); returns their ids in
+/// block order.
 template <class T>
 std::vector<graph::TaskId> lower_blocks(Lowering& lowering, const ExprPtr<T>& e) {
   const auto owners = owners_of(*e);
-  std::vector<graph::TaskId> out;
-  for (std::int64_t b = 0; b < e->grid().size(); ++b) out.push_back(lower_block(lowering, e, owners, b));
+  std::vector<graph::TaskId> out(static_cast<std::size_t>(e->grid().size()), -1);
+  for (auto b : round_order(owners)) out[static_cast<std::size_t>(b)] = lower_block(lowering, e, owners, b);
   return out;
 }
 
@@ -121,7 +139,7 @@ graph::TaskId lower_full_reduction(Lowering& lowering, const ExprPtr<T>& e, Op o
   const auto owners = owners_of(*e);
   const auto name = label + "-" + std::to_string(serial);
   std::vector<graph::TaskId> partials;
-  for (std::int64_t b = 0; b < e->grid().size(); ++b) {
+  for (auto b : round_order(owners)) {
     graph::Task t;
     t.key = {name + "-partial", {b}};
     t.label = label + " (block)";

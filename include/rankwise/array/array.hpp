@@ -100,8 +100,9 @@ class Array {
   /// The transpose (reversed axes).
   Array T() const { return transpose(); }
   Array transpose() const;
-  /// x[start:stop:step, ...]: one Slice per leading dimension (missing ones: whole).
-  /// Throws IndexError for a step < 1 or more slices than dimensions.
+  /// x[start:stop:step, ...]: one Slice per leading dimension (missing ones: whole); negative
+  /// indices and steps follow Python. Throws IndexError for a zero step or more slices than
+  /// dimensions.
   Array slice(std::vector<Slice> slices) const;
   /// The same array with new chunks, redistributed with one all-to-all (each rank holds its
   /// input blocks and its output blocks at once while it runs).

@@ -54,6 +54,7 @@ ref = {
     "stack2": L(np.stack([A, A * 2], axis=2).reshape(37, 10)),
     "broadcast_row": L(np.broadcast_to(row, (4, 5))), "reshape_5_37": L(A.reshape(5, 37)),
     "reshape_flat_sum": L(A.reshape(-1)[::7]), "reshape_185_1": L(A.reshape(185, 1)[:9]),
+    "slice_reverse": L(A[::-1, ::-2]), "slice_neg_step": L(A[30:3:-4, -1:0:-1]), "slice_neg_empty": L(A[3:30:-1]).__len__(),
     "take": L(A[[3, -1, 0, 3, 20, 36]]), "mask_rows": L(A[A[:, 0] > 1.0]),
 }
 out = pathlib.Path(__file__).with_name("reference.json")

@@ -85,6 +85,9 @@ TEST(Array, ComputeRoundTripsAndTransposeAndSlices) {
     expect_near(X.slice({{10, 30, 3}, {std::nullopt, -2}}).compute(), ref()["slice"], 0);
     expect_near(X.slice({{-5, std::nullopt}, {1, 4}}).compute(), ref()["slice_neg"], 0);
     expect_near(X.slice({{10, 30}, {0, -2}}).std(0).compute(), ref()["slice_std0"]);
+    expect_near(X.slice({{std::nullopt, std::nullopt, -1}, {std::nullopt, std::nullopt, -2}}).compute(), ref()["slice_reverse"], 0);
+    expect_near(X.slice({{30, 3, -4}, {-1, 0, -1}}).compute(), ref()["slice_neg_step"], 0);
+    EXPECT_EQ(X.slice({{3, 30, -1}}).shape()[0], ref()["slice_neg_empty"].get<std::int64_t>());
     expect_near(X.persist().compute(), ref()["A"], 0);
   }
 }
@@ -273,7 +276,7 @@ TEST(Array, ErrorsNameTheShapes) {
   } catch (const rw::ShapeError& e) {
     EXPECT_NE(std::string(e.what()).find("(37, 5) and (4,)"), std::string::npos) << e.what();
   }
-  EXPECT_THROW((void)X.slice({{0, 10, 0}}), rw::IndexError);
+  EXPECT_THROW((void)X.slice({{0, 10, 0}}), rw::IndexError);  // a zero step
   EXPECT_THROW((void)X.slice({{0, 1}, {0, 1}, {0, 1}}), rw::IndexError);
   EXPECT_THROW((void)(X + A(rw::ChunkSpec{9, 5})), rw::ShapeError);  // different chunks
 }

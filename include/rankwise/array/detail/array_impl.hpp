@@ -92,22 +92,42 @@ Array<Elem> Array<Elem>::slice(std::vector<Slice> slices) const {
   for (std::size_t d = 0; d < nd; ++d) {
     const auto n = shape()[d];
     const auto& sl = slices[d];
-    RANKWISE_CHECK(sl.step >= 1, IndexError, "slice step must be at least 1, got " + std::to_string(sl.step));
-    auto clamp = [n](std::int64_t i) { return std::clamp(i < 0 ? i + n : i, std::int64_t{0}, n); };
-    const std::int64_t start = sl.start ? clamp(*sl.start) : 0;
-    const std::int64_t stop = sl.stop ? clamp(*sl.stop) : n;
+    RANKWISE_CHECK(sl.step != 0, IndexError, "slice step cannot be zero");
     steps[d] = sl.step;
     const auto& off = expr_->grid().offsets(static_cast<std::int64_t>(d));
-    for (std::size_t k = 0; k + 1 < off.size(); ++k) {
-      // First selected index at or after the block start, and how many fall in the block.
-      const std::int64_t lo = std::max(start, off[k]), hi = std::min(stop, off[k + 1]);
-      if (lo >= hi) continue;
-      const std::int64_t first = start + ((lo - start + sl.step - 1) / sl.step) * sl.step;
-      if (first >= hi) continue;
-      const std::int64_t count = (hi - first + sl.step - 1) / sl.step;
-      out_chunks[d].push_back(count);
-      src_block[d].push_back(static_cast<std::int64_t>(k));
-      src_start[d].push_back(first - off[k]);
+    const auto nblocks = static_cast<std::int64_t>(off.size()) - 1;
+    if (sl.step > 0) {
+      auto clamp = [n](std::int64_t i) { return std::clamp(i < 0 ? i + n : i, std::int64_t{0}, n); };
+      const std::int64_t start = sl.start ? clamp(*sl.start) : 0;
+      const std::int64_t stop = sl.stop ? clamp(*sl.stop) : n;
+      for (std::int64_t k = 0; k < nblocks; ++k) {
+        // First selected index at or after the block start, and how many fall in the block.
+        const std::int64_t lo = std::max(start, off[static_cast<std::size_t>(k)]);
+        const std::int64_t hi = std::min(stop, off[static_cast<std::size_t>(k) + 1]);
+        if (lo >= hi) continue;
+        const std::int64_t first = start + ((lo - start + sl.step - 1) / sl.step) * sl.step;
+        if (first >= hi) continue;
+        out_chunks[d].push_back((hi - first + sl.step - 1) / sl.step);
+        src_block[d].push_back(k);
+        src_start[d].push_back(first - off[static_cast<std::size_t>(k)]);
+      }
+    } else {
+      // Python's rules for a negative step: start defaults to the end, stop to before 0.
+      auto clamp = [n](std::int64_t i) { return std::clamp(i < 0 ? i + n : i, std::int64_t{-1}, n - 1); };
+      const std::int64_t start = sl.start ? clamp(*sl.start) : n - 1;
+      const std::int64_t stop = sl.stop ? clamp(*sl.stop) : -1;
+      const std::int64_t stride = -sl.step;
+      for (std::int64_t k = nblocks - 1; k >= 0; --k) {
+        // Largest selected index inside the block, and how many fall in it.
+        const std::int64_t top = std::min(start, off[static_cast<std::size_t>(k) + 1] - 1);
+        const std::int64_t bottom = std::max(stop + 1, off[static_cast<std::size_t>(k)]);
+        if (top < bottom) continue;
+        const std::int64_t first = start - ((start - top + stride - 1) / stride) * stride;
+        if (first < bottom) continue;
+        out_chunks[d].push_back((first - bottom) / stride + 1);
+        src_block[d].push_back(k);
+        src_start[d].push_back(first - off[static_cast<std::size_t>(k)]);
+      }
     }
     if (out_chunks[d].empty()) {  // an empty selection keeps one empty block
       out_chunks[d].push_back(0);

@@ -9,3 +9,4 @@
 #include "rankwise/delayed/delayed.hpp"
 #include "rankwise/array.hpp"
 #include "rankwise/io/hdf5.hpp"
+#include "rankwise/linalg/dot.hpp"

@@ -309,6 +309,8 @@ class Select final : public Expr<T> {
     x_->required_inputs(map_(index).block, out);
   }
   std::string name() const override { return name_; }
+  /// The operand (linear algebra reads a transpose's source directly).
+  const ExprPtr<T>& source() const noexcept { return x_; }
 
  private:
   std::string name_;

@@ -1,0 +1,33 @@
+#pragma once
+/// Matrix products and small dense solvers on distributed arrays (float64).
+#include "rankwise/array/array.hpp"
+
+namespace rankwise {
+
+/// The matrix product of 1-D and 2-D arrays, as numpy.dot: (m,k)·(k,n) → (m,n), (m,k)·(k,) →
+/// (m,), (k,)·(k,n) → (n,), (k,)·(k,) → 0-d. Local (records). Throws ShapeError when the inner
+/// dimensions differ (the message shows both shapes).
+///
+/// How it runs: one partial product per block of the inner dimension, on the rank that holds
+/// the left block (a transpose is read in place, Xᵀ·X is a symmetric rank-k update in
+/// cache-sized row panels), summed in block order: by one collective when the result is a
+/// single block (the Gram matrix of OLS: local SYRK + one allgather), else by a task on the
+/// output block's owner. Operands chunked differently along the inner dimension are rechunked.
+Array<double> dot(const Array<double>& a, const Array<double>& b);
+/// The same as dot for 1-D and 2-D operands (numpy.matmul).
+inline Array<double> matmul(const Array<double>& a, const Array<double>& b) { return dot(a, b); }
+
+namespace linalg {
+
+/// The inverse of a square matrix that fits one rank, computed with LAPACK (dgetrf + dgetri)
+/// identically on every rank. Local (records). Throws, at compute time and on every rank,
+/// LinalgError for a singular or numerically singular matrix (reciprocal condition number below
+/// machine epsilon), naming the condition estimate — never a matrix of NaNs.
+Array<double> inv(const Array<double>& a);
+
+/// The solution x of a·x = b for a square `a` that fits one rank (LAPACK dgesv, every rank).
+/// Local (records). Same errors as inv; ShapeError when the shapes do not fit.
+Array<double> solve(const Array<double>& a, const Array<double>& b);
+
+}  // namespace linalg
+}  // namespace rankwise

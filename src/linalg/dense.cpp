@@ -1,0 +1,115 @@
+#include "linalg/dense.hpp"
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <vector>
+
+namespace rankwise::linalg::detail {
+
+namespace {
+blasint to_blas(std::int64_t n) { return static_cast<blasint>(n); }
+
+// Reciprocal condition number (1-norm) of a from its LU factors; the test for "numerically
+// singular" and the number the error message quotes.
+double rcond_from_lu(const std::vector<double>& lu, std::int64_t n, double anorm) {
+  double rcond = 0;
+  LAPACKE_dgecon(LAPACK_ROW_MAJOR, '1', static_cast<lapack_int>(n), lu.data(), static_cast<lapack_int>(n), anorm, &rcond);
+  return rcond;
+}
+
+double one_norm(const NDArray<double>& a) {
+  const auto n = a.shape()[0];
+  double best = 0;
+  for (std::int64_t j = 0; j < n; ++j) {
+    double s = 0;
+    for (std::int64_t i = 0; i < n; ++i) s += std::abs(a(i, j));
+    best = std::max(best, s);
+  }
+  return best;
+}
+
+[[noreturn]] void singular(const char* what, std::int64_t n, double rcond) {
+  std::ostringstream msg;
+  msg << what << ": the " << n << " x " << n << " matrix is ";
+  if (rcond == 0)
+    msg << "singular (an exactly zero pivot)";
+  else
+    msg << "numerically singular (condition number about " << (1.0 / rcond) << ")";
+  msg << "; use linalg::lstsq for rank-deficient problems";
+  throw LinalgError(msg.str());
+}
+
+std::vector<lapack_int> lu_factor(const char* what, std::vector<double>& lu, std::int64_t n, double anorm) {
+  std::vector<lapack_int> pivots(static_cast<std::size_t>(n));
+  const lapack_int info = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, static_cast<lapack_int>(n), static_cast<lapack_int>(n), lu.data(),
+                                         static_cast<lapack_int>(n), pivots.data());
+  if (info < 0) throw LinalgError(std::string(what) + ": dgetrf rejected argument " + std::to_string(-info));
+  if (info > 0) singular(what, n, 0);
+  const double rcond = rcond_from_lu(lu, n, anorm);
+  if (!(rcond >= std::numeric_limits<double>::epsilon())) singular(what, n, rcond);
+  return pivots;
+}
+
+void check_square(const char* what, const NDArray<double>& a) {
+  if (a.ndim() != 2 || a.shape()[0] != a.shape()[1])
+    throw ShapeError(std::string(what) + ": needs a square matrix, got shape " + shape_str(a.shape()));
+  for (double v : a)
+    if (!std::isfinite(v)) throw LinalgError(std::string(what) + ": the matrix holds NaN or infinity");
+}
+}  // namespace
+
+void gemm_accumulate(const double* a, std::int64_t a_rows, std::int64_t a_cols, bool trans_a, const double* b,
+                     std::int64_t b_rows, std::int64_t b_cols, bool trans_b, double* c) {
+  const auto m = trans_a ? a_cols : a_rows, k = trans_a ? a_rows : a_cols, n = trans_b ? b_rows : b_cols;
+  if (m == 0 || n == 0 || k == 0) return;
+  cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, to_blas(m),
+              to_blas(n), to_blas(k), 1.0, a, to_blas(std::max<std::int64_t>(a_cols, 1)), b,
+              to_blas(std::max<std::int64_t>(b_cols, 1)), 1.0, c, to_blas(std::max<std::int64_t>(n, 1)));
+}
+
+void gram_accumulate(const double* x, std::int64_t rows, std::int64_t cols, double* c) {
+  // dsyrk over a whole tall block streams it at a fraction of memory bandwidth (PLATFORM.md);
+  // panels of ~256 KiB stay in L2 while dsyrk makes its passes over them.
+  const std::int64_t panel = std::max<std::int64_t>(64, (256 << 10) / (8 * std::max<std::int64_t>(cols, 1)));
+  for (std::int64_t r = 0; r < rows; r += panel) {
+    const auto n = std::min(panel, rows - r);
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, to_blas(cols), to_blas(n), 1.0, x + r * cols, to_blas(cols), 1.0, c,
+                to_blas(cols));
+  }
+}
+
+void symmetrize(double* c, std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t j = 0; j < i; ++j) c[i * n + j] = c[j * n + i];
+}
+
+NDArray<double> inverse(const NDArray<double>& a) {
+  check_square("inv", a);
+  const auto n = a.shape()[0];
+  std::vector<double> lu(a.begin(), a.end());
+  auto pivots = lu_factor("inv", lu, n, one_norm(a));
+  const lapack_int info = LAPACKE_dgetri(LAPACK_ROW_MAJOR, static_cast<lapack_int>(n), lu.data(), static_cast<lapack_int>(n),
+                                         pivots.data());
+  if (info != 0) singular("inv", n, 0);
+  return NDArray<double>(a.shape(), std::span<const double>(lu));
+}
+
+NDArray<double> solve(const NDArray<double>& a, const NDArray<double>& b) {
+  check_square("solve", a);
+  const auto n = a.shape()[0];
+  if (b.ndim() < 1 || b.ndim() > 2 || b.shape()[0] != n)
+    throw ShapeError("solve: a has shape " + shape_str(a.shape()) + " but b has shape " + shape_str(b.shape()));
+  const auto nrhs = b.ndim() == 2 ? b.shape()[1] : 1;
+  std::vector<double> lu(a.begin(), a.end());
+  auto pivots = lu_factor("solve", lu, n, one_norm(a));
+  NDArray<double> x = b;
+  LAPACKE_dgetrs(LAPACK_ROW_MAJOR, 'N', static_cast<lapack_int>(n), static_cast<lapack_int>(nrhs), lu.data(),
+                 static_cast<lapack_int>(n), pivots.data(), x.data(), static_cast<lapack_int>(nrhs));
+  return x;
+}
+
+}  // namespace rankwise::linalg::detail

@@ -1,0 +1,22 @@
+#pragma once
+// Local dense kernels on NDArrays: the one layer that calls BLAS and LAPACK and turns their
+// status codes into rankwise errors.
+#include "rankwise/array/ndarray.hpp"
+
+namespace rankwise::linalg::detail {
+
+/// c += op(a) · op(b) for row-major 2-D blocks (op = transpose when asked).
+void gemm_accumulate(const double* a, std::int64_t a_rows, std::int64_t a_cols, bool trans_a, const double* b,
+                     std::int64_t b_rows, std::int64_t b_cols, bool trans_b, double* c);
+
+/// c += xᵀ·x for a row-major rows x cols block, in row panels that stay in cache; only the
+/// upper triangle of c is updated (symmetrize() fills the rest).
+void gram_accumulate(const double* x, std::int64_t rows, std::int64_t cols, double* c);
+void symmetrize(double* c, std::int64_t n);
+
+/// The inverse of a square matrix; LinalgError when singular or numerically singular.
+NDArray<double> inverse(const NDArray<double>& a);
+/// x with a·x = b (b has one or more columns, or is 1-D); LinalgError when singular.
+NDArray<double> solve(const NDArray<double>& a, const NDArray<double>& b);
+
+}  // namespace rankwise::linalg::detail

@@ -1,0 +1,256 @@
+// dot / matmul: partial products per inner block, summed in block order.
+#include "rankwise/linalg/dot.hpp"
+
+#include "linalg/dense.hpp"
+
+namespace rankwise {
+
+namespace {
+
+using array_detail::ExprPtr;
+using array_detail::Lowering;
+
+// One operand seen as a 2-D matrix of blocks, whatever it really is: a 1-D vector is one row
+// (left) or one column (right); a transpose is read from its source's blocks, transposed.
+struct Operand {
+  ExprPtr<double> expr;    // whose blocks are lowered
+  bool transposed = false;  // blocks are read transposed (the operand is expr's transpose)
+  bool vector = false;      // 1-D operand
+  bool left = true;
+  Chunks chunks;            // the 2-D chunks of the matrix view (rows, cols)
+
+  // The block of `expr` holding view block (r, c).
+  std::int64_t block(std::int64_t r, std::int64_t c) const {
+    if (vector) return left ? c : r;
+    return transposed ? expr->grid().linear({c, r}) : expr->grid().linear({r, c});
+  }
+  // Rows and columns of expr's block as stored.
+  std::pair<std::int64_t, std::int64_t> stored_dims(std::int64_t r, std::int64_t c) const {
+    const auto shape = expr->grid().block_shape(block(r, c));
+    if (vector) return left ? std::pair{std::int64_t{1}, shape[0]} : std::pair{shape[0], std::int64_t{1}};
+    return {shape[0], shape[1]};
+  }
+};
+
+Operand view(const Array<double>& x, bool left) {
+  Operand op;
+  op.left = left;
+  if (x.ndim() == 1) {
+    op.expr = x.expr();
+    op.vector = true;
+    op.chunks = left ? Chunks{{1}, x.chunks()[0]} : Chunks{x.chunks()[0], {1}};
+    return op;
+  }
+  if (const auto* t = dynamic_cast<const array_detail::Select<double>*>(x.expr().get());
+      t && t->name() == "transpose" && t->source()->shape().size() == 2) {
+    op.expr = t->source();
+    op.transposed = true;
+  } else {
+    op.expr = x.expr();
+  }
+  op.chunks = x.chunks();
+  return op;
+}
+
+}  // namespace
+
+Array<double> dot(const Array<double>& a_in, const Array<double>& b_in) {
+  if (a_in.ndim() < 1 || a_in.ndim() > 2 || b_in.ndim() < 1 || b_in.ndim() > 2)
+    throw ShapeError("dot: needs 1-D or 2-D operands, got shapes " + shape_str(a_in.shape()) + " and " +
+                     shape_str(b_in.shape()));
+  const auto k_a = a_in.shape().back(), k_b = b_in.shape()[0];
+  if (k_a != k_b)
+    throw ShapeError("dot: shapes " + shape_str(a_in.shape()) + " and " + shape_str(b_in.shape()) +
+                     " not aligned: " + std::to_string(k_a) + " (dim " + std::to_string(a_in.ndim() - 1) +
+                     ") != " + std::to_string(k_b) + " (dim 0)");
+  // The inner dimension must be blocked alike on both sides.
+  Array<double> b_aligned = b_in;
+  if (b_in.chunks()[0] != a_in.chunks().back()) {
+    Chunks wanted = b_in.chunks();
+    wanted[0] = a_in.chunks().back();
+    b_aligned = b_in.rechunk(ChunkSpec(wanted));
+  }
+  const auto A = view(a_in, true), B = view(b_aligned, false);
+  // Xᵀ·X with X one column block wide: a symmetric rank-k update per row block.
+  const bool gram = A.transposed && !B.transposed && !B.vector && B.expr == A.expr && A.expr->grid().numblocks()[1] == 1;
+
+  Shape out_shape;
+  Chunks out_chunks;
+  if (!A.vector) {
+    out_shape.push_back(a_in.shape()[0]);
+    out_chunks.push_back(A.chunks[0]);
+  }
+  if (!B.vector) {
+    out_shape.push_back(b_aligned.shape()[1]);
+    out_chunks.push_back(B.chunks[1]);
+  }
+  const BlockGrid out_grid(out_chunks);
+  const auto& comm = array_detail::array_comm();
+  const auto out_owners = OwnerMap::block(out_grid.size(), comm.size(), comm.rank());
+  const auto n_inner = static_cast<std::int64_t>(A.chunks[1].size());
+  const auto serial = array_detail::next_serial();
+  const auto name = "dot-" + std::to_string(serial);
+  auto token = std::make_shared<int>(0);
+
+  auto make = [=](Lowering& lowering, std::int64_t ob) -> graph::TaskId {
+    // Operand block tasks, each lowered once per computation.
+    auto operand_task = [&](const Operand& op, std::int64_t block, int which) {
+      auto& ids = lowering.leaf_tasks[reinterpret_cast<const char*>(token.get()) + which];
+      if (ids.empty()) ids.assign(static_cast<std::size_t>(op.expr->grid().size()), -1);
+      auto& id = ids[static_cast<std::size_t>(block)];
+      if (id < 0) id = array_detail::lower_block(lowering, op.expr, array_detail::owners_of(*op.expr), block);
+      return id;
+    };
+    std::vector<std::int64_t> index = out_grid.index(ob);
+    const std::int64_t i = A.vector ? 0 : index[0];
+    const std::int64_t j = B.vector ? 0 : index.back();
+    const auto out_block_shape = out_grid.block_shape(ob);
+    const std::int64_t rows = A.chunks[0][static_cast<std::size_t>(i)], cols = B.chunks[1][static_cast<std::size_t>(j)];
+
+    // The partial product over inner block k: a task fed by the operand blocks (placed where
+    // most of their bytes are, i.e. with the row block of a tall operand).
+    auto partial = [&](std::int64_t k) {
+      graph::Task t;
+      t.key = {name + "-partial", {i, k, j}};
+      t.label = gram ? "gram (syrk)" : "dot (gemm)";
+      t.inputs.push_back(operand_task(A, A.block(i, k), 0));
+      if (!gram) t.inputs.push_back(operand_task(B, B.block(k, j), 1));
+      const auto [ar, ac] = A.stored_dims(i, k);
+      const auto [br, bc] = B.stored_dims(k, j);
+      t.kernel = [=](std::span<const graph::Value* const> in) {
+        NDArray<double> c({rows, cols});
+        const auto& x = in[0]->get<NDArray<double>>();
+        if (gram) {
+          linalg::detail::gram_accumulate(x.data(), ar, ac, c.data());
+          linalg::detail::symmetrize(c.data(), cols);
+        } else {
+          const auto& y = in[1]->get<NDArray<double>>();
+          linalg::detail::gemm_accumulate(x.data(), ar, ac, A.transposed, y.data(), br, bc, B.transposed, c.data());
+        }
+        return graph::Value::of(std::move(c));
+      };
+      t.codec = graph::Codec::of<NDArray<double>>();
+      t.output_bytes = rows * cols * 8;
+      t.cost = static_cast<double>(ar * ac + br * bc) * 8 / 4e9;
+      return lowering.graph.append(std::move(t));
+    };
+    auto finish = [out_block_shape](NDArray<double> c) { return std::move(c).reshaped(out_block_shape); };
+
+    if (out_grid.size() == 1 && n_inner > 1) {
+      // A small result: partials summed by one collective, in inner-block order.
+      graph::Task sum;
+      sum.key = {name, {}};
+      sum.label = "dot (sum of partials)";
+      for (std::int64_t k = 0; k < n_inner; ++k) sum.inputs.push_back(partial(k));
+      sum.collective = [=](const Communicator& c, std::span<const graph::LocalInput> local) {
+        std::vector<std::int64_t> ids;
+        std::vector<double> values;
+        for (const auto& in : local) {
+          const auto& p = in.value->get<NDArray<double>>();
+          ids.push_back(static_cast<std::int64_t>(in.position));
+          values.insert(values.end(), p.begin(), p.end());
+        }
+        const auto all_ids = allgatherv<std::int64_t>(c, ids);
+        const auto all_values = allgatherv<double>(c, values);
+        std::vector<const double*> by_block(static_cast<std::size_t>(n_inner), nullptr);
+        for (int r = 0; r < c.size(); ++r) {
+          const double* src = all_values.values.data() + all_values.offsets[static_cast<std::size_t>(r)];
+          for (auto k : all_ids.part(r)) {
+            by_block[static_cast<std::size_t>(k)] = src;
+            src += rows * cols;
+          }
+        }
+        NDArray<double> total({rows, cols});
+        for (const double* p : by_block)
+          for (std::int64_t e = 0; e < total.size(); ++e) total.data()[e] += p[e];
+        return graph::Value::of(std::make_shared<const NDArray<double>>(finish(std::move(total))));
+      };
+      const auto sum_id = lowering.graph.append(std::move(sum));
+      graph::Task pick;
+      pick.key = {name + "-block", {ob}};
+      pick.label = "dot result";
+      pick.inputs = {sum_id};
+      pick.codec = graph::Codec::of<NDArray<double>>();
+      pick.owner_map = out_owners;
+      pick.block = ob;
+      pick.kernel = [](std::span<const graph::Value* const> in) {
+        return graph::Value::share(in[0]->get<std::shared_ptr<const NDArray<double>>>());
+      };
+      return lowering.graph.append(std::move(pick));
+    }
+    // Otherwise the output block's owner sums its partials in inner-block order.
+    graph::Task sum;
+    sum.key = {name, {ob}};
+    sum.label = "dot (sum of partials)";
+    for (std::int64_t k = 0; k < n_inner; ++k) sum.inputs.push_back(partial(k));
+    sum.owner_map = out_owners;
+    sum.block = ob;
+    sum.codec = graph::Codec::of<NDArray<double>>();
+    sum.kernel = [=](std::span<const graph::Value* const> in) {
+      NDArray<double> total = in[0]->get<NDArray<double>>();
+      for (std::size_t k = 1; k < in.size(); ++k) {
+        const auto& p = in[k]->get<NDArray<double>>();
+        for (std::int64_t e = 0; e < total.size(); ++e) total.data()[e] += p.data()[e];
+      }
+      return graph::Value::of(finish(std::move(total)));
+    };
+    return lowering.graph.append(std::move(sum));
+  };
+  return Array<double>(std::make_shared<array_detail::Stored<double>>("dot", out_shape, out_chunks, out_owners, make));
+}
+
+namespace linalg {
+
+namespace {
+// A small dense result computed identically on every rank from whole operands.
+Array<double> small_dense(const char* label, std::vector<Array<double>> inputs, Shape shape,
+                          std::function<NDArray<double>(const std::vector<const NDArray<double>*>&)> fn) {
+  const auto& comm = array_detail::array_comm();
+  Chunks chunks;
+  for (auto e : shape) chunks.push_back({e});
+  const auto owners = OwnerMap::block(1, comm.size(), comm.rank());
+  const auto serial = array_detail::next_serial();
+  auto make = [=](Lowering& lowering, std::int64_t) {
+    graph::Task t;
+    t.key = {std::string(label) + "-" + std::to_string(serial), {}};
+    t.label = label;
+    for (const auto& x : inputs) t.inputs.push_back(array_detail::lower_assemble(lowering, x.expr()));
+    // Every rank holds the whole operands (assembled) and computes the same result: a
+    // collective task without communication; an error is raised on every rank alike.
+    t.collective = [fn](const Communicator&, std::span<const graph::LocalInput> local) {
+      std::vector<const NDArray<double>*> args;
+      for (const auto& in : local) args.push_back(&in.value->get<NDArray<double>>());
+      return graph::Value::of(std::make_shared<const NDArray<double>>(fn(args)));
+    };
+    const auto id = lowering.graph.append(std::move(t));
+    graph::Task pick;
+    pick.key = {std::string(label) + "-block-" + std::to_string(serial), {0}};
+    pick.label = label;
+    pick.inputs = {id};
+    pick.codec = graph::Codec::of<NDArray<double>>();
+    pick.owner_map = owners;
+    pick.block = 0;
+    pick.kernel = [](std::span<const graph::Value* const> in) {
+      return graph::Value::share(in[0]->get<std::shared_ptr<const NDArray<double>>>());
+    };
+    return lowering.graph.append(std::move(pick));
+  };
+  return Array<double>(std::make_shared<array_detail::Stored<double>>(label, shape, chunks, owners, make));
+}
+}  // namespace
+
+Array<double> inv(const Array<double>& a) {
+  if (a.ndim() != 2 || a.shape()[0] != a.shape()[1])
+    throw ShapeError("inv: needs a square matrix, got shape " + shape_str(a.shape()));
+  return small_dense("inv", {a}, a.shape(), [](const auto& args) { return detail::inverse(*args[0]); });
+}
+
+Array<double> solve(const Array<double>& a, const Array<double>& b) {
+  if (a.ndim() != 2 || a.shape()[0] != a.shape()[1] || b.ndim() < 1 || b.ndim() > 2 || b.shape()[0] != a.shape()[0])
+    throw ShapeError("solve: a has shape " + shape_str(a.shape()) + " and b has shape " + shape_str(b.shape()) +
+                     "; needs a square (n, n) and (n,) or (n, k)");
+  return small_dense("solve", {a, b}, b.shape(), [](const auto& args) { return detail::solve(*args[0], *args[1]); });
+}
+
+}  // namespace linalg
+}  // namespace rankwise

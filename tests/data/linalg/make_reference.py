@@ -1,0 +1,24 @@
+#!/usr/bin/python3
+"""Writes reference.json for tests/mpi/linalg/test_dot.cpp with numpy (Debian's 1.24).
+Run: /usr/bin/python3 tests/data/linalg/make_reference.py"""
+import json
+import pathlib
+
+import numpy as np
+
+rng = np.random.default_rng(5)
+X = np.round(rng.normal(size=(203, 6)), 6)
+y = np.round(X @ np.array([1.5, -2.0, 0.5, 3.0, 0.0, -1.0]) + rng.normal(scale=0.1, size=203), 6)
+M = np.round(rng.normal(size=(6, 9)), 6)
+N = np.round(rng.normal(size=(9, 7)), 6)
+S = np.array([[4.0, 1, 2], [1, 3, 0], [2, 0, 5]])
+ref = {
+    "X": X.tolist(), "y": y.tolist(), "M": M.tolist(), "N": N.tolist(), "S": S.tolist(),
+    "XtX": (X.T @ X).tolist(), "Xty": (X.T @ y).tolist(), "XM": (X @ M).tolist(), "MN": (M @ N).tolist(),
+    "Xv": (X @ M[:, 0]).tolist(), "vX": (y @ X).tolist(), "uv": float(y @ y),
+    "ols": (np.linalg.inv(X.T @ X) @ X.T @ y).tolist(), "lstsq": np.linalg.lstsq(X, y, rcond=None)[0].tolist(),
+    "S_inv": np.linalg.inv(S).tolist(), "S_solve": np.linalg.solve(S, np.array([1.0, 2, 3])).tolist(),
+}
+out = pathlib.Path(__file__).with_name("reference.json")
+out.write_text(json.dumps(ref, separators=(",", ":")))
+print(f"wrote {out}")

@@ -1,0 +1,103 @@
+// dot, inv and solve against numpy (tests/data/linalg/reference.json), at 1, 2 and 3 ranks.
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "rankwise/array.hpp"
+#include "rankwise/linalg/dot.hpp"
+#include "support/mpi_test.hpp"
+
+namespace rw = rankwise;
+using rankwise::testing::comm;
+
+namespace {
+
+const nlohmann::json& ref() {
+  static const nlohmann::json j = [] {
+    std::ifstream in(rankwise::testing::data_path("linalg/reference.json"));
+    return nlohmann::json::parse(in);
+  }();
+  return j;
+}
+
+rw::NDArray<double> nd(const nlohmann::json& v) {
+  if (v.is_number()) return rw::NDArray<double>(rw::Shape{}, {v.get<double>()});
+  if (!v[0].is_array()) {
+    rw::NDArray<double> out({static_cast<std::int64_t>(v.size())});
+    for (std::size_t i = 0; i < v.size(); ++i) out.data()[i] = v[i].get<double>();
+    return out;
+  }
+  rw::NDArray<double> out({static_cast<std::int64_t>(v.size()), static_cast<std::int64_t>(v[0].size())});
+  for (std::size_t i = 0; i < v.size(); ++i)
+    for (std::size_t j = 0; j < v[0].size(); ++j) out(i, j) = v[i][j].get<double>();
+  return out;
+}
+
+void expect_close(const rw::NDArray<double>& got, const nlohmann::json& want, double tol) {
+  const auto e = nd(want);
+  ASSERT_EQ(got.shape(), e.shape());
+  for (std::int64_t k = 0; k < got.size(); ++k)
+    EXPECT_NEAR(got.data()[k], e.data()[k], tol * std::max(1.0, std::abs(e.data()[k]))) << "element " << k;
+}
+
+}  // namespace
+
+TEST(Dot, EveryShapeCombinationAndChunking) {
+  for (std::int64_t rows : {203, 50, 7, 1}) {
+    const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{rows, 6});
+    const auto Xc = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{rows, 4});  // two column blocks
+    const auto y = rw::from_ndarray(nd(ref()["y"]), rows);
+    const auto M = rw::from_ndarray(nd(ref()["M"]), rw::ChunkSpec{4, 5});
+    const auto N = rw::from_ndarray(nd(ref()["N"]), rw::ChunkSpec{3, 7});
+    expect_close(rw::dot(X.T(), X).compute(), ref()["XtX"], 1e-12);     // Gram: SYRK + collective
+    expect_close(rw::dot(Xc.T(), Xc).compute(), ref()["XtX"], 1e-12);   // general blocks
+    expect_close(rw::dot(X.T(), y).compute(), ref()["Xty"], 1e-12);
+    expect_close(rw::dot(X, M).compute(), ref()["XM"], 1e-12);          // tall x small (rechunked)
+    expect_close(rw::dot(M, N).compute(), ref()["MN"], 1e-12);          // 2-D x 2-D, uneven blocks
+    expect_close(rw::dot(X, M.slice({{}, {0, 1}}).reshape({6})).compute(), ref()["Xv"], 1e-12);
+    expect_close(rw::dot(y, X).compute(), ref()["vX"], 1e-12);
+    expect_close(rw::dot(y, y).compute(), ref()["uv"], 1e-12);
+  }
+}
+
+// The talk's OLS slide, literally.
+TEST(Dot, TheTalksOlsFormula) {
+  for (std::int64_t rows : {203, 40, 9}) {
+    const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{rows, 6});
+    const auto y = rw::from_ndarray(nd(ref()["y"]), rows);
+    const auto w = rw::dot(rw::dot(rw::linalg::inv(rw::dot(X.T(), X)), X.T()), y).compute();
+    expect_close(w, ref()["ols"], 1e-10);
+    expect_close(w, ref()["lstsq"], 1e-9);
+  }
+}
+
+TEST(Dense, InvAndSolveMatchNumpyAndRefuseSingularMatrices) {
+  const auto S = rw::from_ndarray(nd(ref()["S"]), 2);
+  expect_close(rw::linalg::inv(S).compute(), ref()["S_inv"], 1e-14);
+  const auto b = rw::from_ndarray(rw::NDArray<double>({3}, {1.0, 2.0, 3.0}), 2);
+  expect_close(rw::linalg::solve(S, b).compute(), ref()["S_solve"], 1e-14);
+  const auto singular = rw::from_ndarray(rw::NDArray<double>({3, 3}, {1, 2, 3, 2, 4, 6, 1, 1, 1}), 2);
+  try {
+    (void)rw::linalg::inv(singular).compute();
+    ADD_FAILURE() << "no error";
+  } catch (const rw::LinalgError& e) {
+    EXPECT_NE(std::string(e.what()).find("singular"), std::string::npos) << e.what();
+    EXPECT_TRUE(rankwise::testing::same_on_all_ranks(std::string(e.what())));
+  }
+  const auto nearly = rw::from_ndarray(rw::NDArray<double>({2, 2}, {1.0, 1.0, 1.0, 1.0 + 1e-17}), 1);
+  EXPECT_THROW((void)rw::linalg::solve(nearly, rw::ones<double>({2}, 1)).compute(), rw::LinalgError);
+  // The executor is clean after the failure.
+  expect_close(rw::linalg::inv(S).compute(), ref()["S_inv"], 1e-14);
+}
+
+TEST(Dot, MismatchedInnerDimensionsNameTheShapes) {
+  const auto X = rw::zeros<double>({10, 3}, 5);
+  try {
+    (void)rw::dot(X, rw::zeros<double>({4}, 2));
+    ADD_FAILURE() << "no error";
+  } catch (const rw::ShapeError& e) {
+    EXPECT_NE(std::string(e.what()).find("(10, 3) and (4,) not aligned"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW((void)rw::linalg::inv(X), rw::ShapeError);
+  EXPECT_THROW((void)rw::dot(rw::zeros<double>({2, 2, 2}, 1), X), rw::ShapeError);
+}

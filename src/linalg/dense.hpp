@@ -9,10 +9,8 @@ namespace rankwise::linalg::detail {
 void gemm_accumulate(const double* a, std::int64_t a_rows, std::int64_t a_cols, bool trans_a, const double* b,
                      std::int64_t b_rows, std::int64_t b_cols, bool trans_b, double* c);
 
-/// c += xᵀ·x for a row-major rows x cols block, in row panels that stay in cache; only the
-/// upper triangle of c is updated (symmetrize() fills the rest).
+/// c += xᵀ·x for a row-major rows x cols block, in row panels that stay in cache (full c).
 void gram_accumulate(const double* x, std::int64_t rows, std::int64_t cols, double* c);
-void symmetrize(double* c, std::int64_t n);
 
 /// The inverse of a square matrix; LinalgError when singular or numerically singular.
 NDArray<double> inverse(const NDArray<double>& a);

@@ -52,9 +52,41 @@ Operand view(const Array<double>& x, bool left) {
   return op;
 }
 
+// A dot product's result remembers its operands, so a later product can be re-associated.
+class DotResult final : public array_detail::Stored<double> {
+ public:
+  DotResult(Shape shape, Chunks chunks, OwnerMap owners, MakeTask make, Array<double> left, Array<double> right)
+      : Stored<double>("dot", std::move(shape), std::move(chunks), std::move(owners), std::move(make)),
+        left_(std::move(left)),
+        right_(std::move(right)) {}
+  const Array<double>& left() const { return left_; }
+  const Array<double>& right() const { return right_; }
+
+ private:
+  Array<double> left_, right_;
+};
+
+Array<double> dot_blocks(const Array<double>& a_in, const Array<double>& b_in);
+
 }  // namespace
 
 Array<double> dot(const Array<double>& a_in, const Array<double>& b_in) {
+  // (P·Q)·r = P·(Q·r): when the middle product P·Q is much larger than Q·r (the talk's
+  // inv(XᵀX)·Xᵀ·y makes a 20 x n intermediate; Xᵀ·y is 20 numbers), multiply the other way.
+  if (const auto* pq = dynamic_cast<const DotResult*>(a_in.expr().get())) {
+    const auto& p = pq->left();
+    const auto& q = pq->right();
+    if (q.ndim() == 2 && b_in.ndim() >= 1 && q.shape()[1] == b_in.shape()[0]) {
+      const auto middle = a_in.size();
+      const auto other = q.shape()[0] * (b_in.ndim() == 2 ? b_in.shape()[1] : 1);
+      if (other * 4 < middle) return dot(p, dot(q, b_in));
+    }
+  }
+  return dot_blocks(a_in, b_in);
+}
+
+namespace {
+Array<double> dot_blocks(const Array<double>& a_in, const Array<double>& b_in) {
   if (a_in.ndim() < 1 || a_in.ndim() > 2 || b_in.ndim() < 1 || b_in.ndim() > 2)
     throw ShapeError("dot: needs 1-D or 2-D operands, got shapes " + shape_str(a_in.shape()) + " and " +
                      shape_str(b_in.shape()));
@@ -112,7 +144,7 @@ Array<double> dot(const Array<double>& a_in, const Array<double>& b_in) {
     auto partial = [&](std::int64_t k) {
       graph::Task t;
       t.key = {name + "-partial", {i, k, j}};
-      t.label = gram ? "gram (syrk)" : "dot (gemm)";
+      t.label = gram ? "gram (panel gemm)" : "dot (gemm)";
       t.inputs.push_back(operand_task(A, A.block(i, k), 0));
       if (!gram) t.inputs.push_back(operand_task(B, B.block(k, j), 1));
       const auto [ar, ac] = A.stored_dims(i, k);
@@ -122,7 +154,6 @@ Array<double> dot(const Array<double>& a_in, const Array<double>& b_in) {
         const auto& x = in[0]->get<NDArray<double>>();
         if (gram) {
           linalg::detail::gram_accumulate(x.data(), ar, ac, c.data());
-          linalg::detail::symmetrize(c.data(), cols);
         } else {
           const auto& y = in[1]->get<NDArray<double>>();
           linalg::detail::gemm_accumulate(x.data(), ar, ac, A.transposed, y.data(), br, bc, B.transposed, c.data());
@@ -187,6 +218,7 @@ Array<double> dot(const Array<double>& a_in, const Array<double>& b_in) {
     sum.block = ob;
     sum.codec = graph::Codec::of<NDArray<double>>();
     sum.kernel = [=](std::span<const graph::Value* const> in) {
+      if (in.size() == 1 && in[0]->get<NDArray<double>>().shape() == out_block_shape) return *in[0];  // no copy
       NDArray<double> total = in[0]->get<NDArray<double>>();
       for (std::size_t k = 1; k < in.size(); ++k) {
         const auto& p = in[k]->get<NDArray<double>>();
@@ -196,8 +228,9 @@ Array<double> dot(const Array<double>& a_in, const Array<double>& b_in) {
     };
     return lowering.graph.append(std::move(sum));
   };
-  return Array<double>(std::make_shared<array_detail::Stored<double>>("dot", out_shape, out_chunks, out_owners, make));
+  return Array<double>(std::make_shared<DotResult>(out_shape, out_chunks, out_owners, make, a_in, b_in));
 }
+}  // namespace
 
 namespace linalg {
 

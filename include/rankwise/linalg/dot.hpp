@@ -9,9 +9,8 @@ namespace rankwise {
 /// dimensions differ (the message shows both shapes).
 ///
 /// How it runs: one partial product per block of the inner dimension, on the rank that holds
-/// the left block (a transpose is read in place, Xᵀ·X is a symmetric rank-k update in
-/// cache-sized row panels), summed in block order: by one collective when the result is a
-/// single block (the Gram matrix of OLS: local SYRK + one allgather), else by a task on the
+/// the left block (a transpose is read in place, Xᵀ·X runs over cache-sized row panels), summed in block order: by one collective when the result is a
+/// single block (the Gram matrix of OLS: local panel GEMMs + one allgather), else by a task on the
 /// output block's owner. Operands chunked differently along the inner dimension are rechunked.
 Array<double> dot(const Array<double>& a, const Array<double>& b);
 /// The same as dot for 1-D and 2-D operands (numpy.matmul).

@@ -75,6 +75,8 @@ NDArray<T> eval_block(const Expr<T>& e, std::int64_t b, std::span<const InputRef
 /// Adds the fused task computing block `b` of `e` (owner-computes); returns its id.
 template <class T>
 graph::TaskId lower_block(Lowering& lowering, const ExprPtr<T>& e, const OwnerMap& owners, std::int64_t b) {
+  // A stored block is its own task: no copy through a fused pass.
+  if (const auto* leaf = dynamic_cast<const LeafBase*>(e.get())) return leaf->block_task(lowering, b);
   graph::Task t;
   t.key = {task_name(*e, e->serial()), {b}};
   t.label = e->name();

@@ -74,7 +74,7 @@ class Generator final : public Expr<T> {
 /// Blocks that come from graph tasks: persisted data, file reads, materialised results.
 /// `make_task(lowering, b)` adds the task of block b and returns its id.
 template <class T>
-class Stored final : public Expr<T>, public LeafBase {
+class Stored : public Expr<T>, public LeafBase {
  public:
   using MakeTask = std::function<graph::TaskId(Lowering&, std::int64_t block)>;
   Stored(std::string name, Shape shape, Chunks chunks, std::optional<OwnerMap> owners, MakeTask make)

@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "rankwise/array.hpp"
 #include "rankwise/delayed/delayed.hpp"
+#include "rankwise/linalg/dot.hpp"
 #include "rankwise/runtime/agree.hpp"
 #include "rankwise/runtime/collectives.hpp"
 #include "rankwise/runtime/timer.hpp"
@@ -22,6 +24,41 @@ struct TourOptions {
   std::string out = "out";
   double nap = 1.0;  // seconds each delayed example task sleeps
 };
+
+// The talk's dask.array slides: a chunked random array, its blocks and their owners, a product.
+void array_section(const Context& context) {
+  auto& out = context.out();
+  const auto& comm = *context.comm;
+  out << "== dask.array: a 4 x 4 random array in 2 x 2 chunks ==\n";
+  const auto X = random::random({4, 4}, {2, 2}, /*seed=*/0);
+  out << fmt::format("shape ({}, {}), chunks ((2, 2), (2, 2)), npartitions {}\n", X.shape()[0], X.shape()[1],
+                     X.npartitions());
+  const auto owners = X.owners();
+  for (std::int64_t b = 0; b < X.npartitions(); ++b)
+    out << fmt::format("  block {} -> rank {}\n", b, owners.owner(b));
+  const auto values = X.compute();
+  out << "X = " << values << "\n";
+  out << "dot(X, X) = " << dot(X, X).compute() << "\n";
+  const auto E = (exp(X) * 2 + 1).sum().compute();
+  out << fmt::format("(exp(X) * 2 + 1).sum() = {:.6f}   (one fused pass per block)\n\n", E);
+  (void)comm;
+}
+
+// The talk's OLS slide, literally: w = (XᵀX)⁻¹ Xᵀ y on 10,000 x 20 in 1,000-row chunks.
+void ols_section(const Context& context) {
+  auto& out = context.out();
+  const auto& comm = *context.comm;
+  out << "== OLS: dot(dot(inv(dot(X.T(), X)), X.T()), y), 10,000 x 20 ==\n";
+  comm.barrier();
+  Timer timer;
+  const auto X = random::random({10000, 20}, {1000, 20}, 1);
+  const auto y = random::random({10000}, {10000}, 2);
+  const auto w = dot(dot(linalg::inv(dot(X.T(), X)), X.T()), y).compute();
+  const double seconds = allreduce(comm, timer.seconds(), ReduceOp::max);
+  out << "w[0:5] =";
+  for (int k = 0; k < 5; ++k) out << fmt::format(" {:.5f}", w(k));
+  out << fmt::format("\n{} partitions, {:.2f} ms from generation to coefficients\n\n", X.npartitions(), seconds * 1e3);
+}
 
 // The talk's dask.delayed slide: two averages and a sum, each sleeping `nap` seconds.
 void delayed_section(const Context& context, const TourOptions& options) {
@@ -75,6 +112,8 @@ void add_tour_command(CLI::App& app, Context& context) {
     setenv("RANKWISE_TRACE", trace.c_str(), /*overwrite=*/0);
     context.out() << "rankwise tour on " << context.comm->size() << " rank(s); outputs in "
                   << options.out << "/\n\n";
+    array_section(context);
+    ols_section(context);
     delayed_section(context, options);
     context.out() << "trace: " << std::getenv("RANKWISE_TRACE")
                   << " (open in https://ui.perfetto.dev)\n";

@@ -9,31 +9,11 @@
 
 #include <rankwise/rankwise.hpp>
 
+#include "bench_common.hpp"
+
 namespace rw = rankwise;
-
-namespace {
-
-double slowest(double s) { return rw::allreduce(rw::default_comm(), s, rw::ReduceOp::max); }
-
-template <class Fn>
-double best_of(int repeat, Fn fn) {
-  double best = 1e300;
-  for (int k = 0; k < repeat; ++k) {
-    rw::default_comm().barrier();
-    rw::Timer t;
-    fn();
-    best = std::min(best, slowest(t.seconds()));
-  }
-  return best;
-}
-
-void print(const char* name, double seconds, double bytes) {
-  if (rw::default_comm().is_root())
-    std::printf("{\"name\": \"%s\", \"ranks\": %d, \"seconds\": %.6f, \"gbps\": %.2f}\n", name,
-                rw::default_comm().size(), seconds, bytes / seconds / 1e9);
-}
-
-}  // namespace
+using bench::best_of;
+using bench::print;
 
 int main(int argc, char** argv) {
   rw::Environment env(argc, argv);
@@ -42,20 +22,7 @@ int main(int argc, char** argv) {
   const std::int64_t chunk = argc > 3 ? std::atoll(argv[3]) : 1'000'000;
   const double bytes = static_cast<double>(rows * cols * 8);
 
-  // Bandwidth probe: every rank sums its share of the data from memory (the aggregate rate).
-  {
-    const auto share = static_cast<std::size_t>(rows * cols / env.size());
-    std::vector<double> data(share, 1.0);
-    volatile double sink = 0;
-    const double t = best_of(5, [&] {
-      double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};  // eight chains: bound by memory, not by adds
-      for (std::size_t i = 0; i + 8 <= share; i += 8)
-        for (int j = 0; j < 8; ++j) s[j] += data[i + static_cast<std::size_t>(j)];
-      sink = s[0] + s[1] + s[2] + s[3] + s[4] + s[5] + s[6] + s[7];
-    });
-    (void)sink;
-    print("stream_sum", t, bytes);
-  }
+  print("stream_sum", bench::stream_sum_seconds(bytes), bytes);  // the bandwidth bound
 
   auto X = rw::random::random({rows, cols}, rw::ChunkSpec{chunk, cols}, 0);
   print("generate_sum", best_of(5, [&] { (void)X.sum().compute(); }), bytes);

@@ -10,23 +10,13 @@
 
 #include <rankwise/rankwise.hpp>
 
+#include "bench_common.hpp"
+
 namespace rw = rankwise;
 
 namespace {
 
-double slowest(double seconds) { return rw::allreduce(rw::default_comm(), seconds, rw::ReduceOp::max); }
-
-template <class Fn>
-double best_of(int repeat, Fn fn) {
-  double best = 1e300;
-  for (int k = 0; k < repeat; ++k) {
-    rw::default_comm().barrier();
-    rw::Timer t;
-    fn();
-    best = std::min(best, slowest(t.seconds()));
-  }
-  return best;
-}
+using bench::best_of;
 
 rw::Delayed<std::int64_t> delayed_tree(std::int64_t n) {
   auto inc = rw::delayed([](std::int64_t x) { return x + 1; }, {.name = "inc"});
@@ -120,7 +110,7 @@ int main(int argc, char** argv) {
     rw::default_comm().barrier();
     rw::Timer t;
     const double value = add(avg(l1), avg(l2)).compute();
-    const double seconds = slowest(t.seconds());
+    const double seconds = bench::slowest(t.seconds());
     if (value != 3.0 + 7.0) std::abort();
     print("talk_avg_avg_add", 3, seconds);
   }

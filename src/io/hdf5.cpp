@@ -73,6 +73,22 @@ hid_t native_type(const std::string& code) {
   throw ValueError("unsupported element type " + code);
 }
 
+// Selects the box (start, count) in `filespace` and returns the matching memory space. An empty
+// count selects nothing: a rank with nothing to transfer still takes part in a collective call.
+Handle select_box(const Handle& filespace, const std::vector<std::int64_t>& start, const std::vector<std::int64_t>& count,
+                  const std::string& what) {
+  if (count.empty()) {
+    H5Sselect_none(filespace.get());
+    Handle memspace(H5Scopy(filespace.get()), H5Sclose);
+    H5Sselect_none(memspace.get());
+    return memspace;
+  }
+  std::vector<hsize_t> s(start.begin(), start.end()), c(count.begin(), count.end());
+  check(H5Sselect_hyperslab(filespace.get(), H5S_SELECT_SET, s.data(), nullptr, c.data(), nullptr), "H5Sselect_hyperslab",
+        what);
+  return Handle(H5Screate_simple(static_cast<int>(c.size()), c.data(), nullptr), H5Sclose);
+}
+
 std::size_t type_size(const std::string& code) { return code == "float64" || code == "int64" ? 8 : 4; }
 
 // The dataset's element type as one of rankwise's codes, or ValueError.
@@ -142,21 +158,9 @@ std::shared_ptr<Hdf5Reader> open_reader(const std::string& file, const std::stri
 void read_slab(Hdf5Reader& reader, const std::vector<std::int64_t>& start, const std::vector<std::int64_t>& count,
                void* out, const char* as_type) {
   Handle filespace(check(H5Dget_space(reader.dset.get()), "H5Dget_space", reader.what), H5Sclose);
-  std::size_t n = 1;
+  std::size_t n = count.empty() ? 0 : 1;
   for (auto c : count) n *= static_cast<std::size_t>(c);
-  if (count.empty()) n = 0;
-  Handle memspace;
-  if (n == 0) {
-    // A rank with nothing to read still takes part in the collective read.
-    H5Sselect_none(filespace.get());
-    memspace = Handle(H5Scopy(filespace.get()), H5Sclose);
-    H5Sselect_none(memspace.get());
-  } else {
-    std::vector<hsize_t> s(start.begin(), start.end()), c(count.begin(), count.end());
-    check(H5Sselect_hyperslab(filespace.get(), H5S_SELECT_SET, s.data(), nullptr, c.data(), nullptr),
-          "H5Sselect_hyperslab", reader.what);
-    memspace = Handle(H5Screate_simple(static_cast<int>(c.size()), c.data(), nullptr), H5Sclose);
-  }
+  const Handle memspace = select_box(filespace, start, count, reader.what);
   // Read in the file's own type (keeps the transfer collective), widen in memory if needed.
   const bool same = reader.dtype == as_type;
   std::vector<char> staging(same ? 0 : n * type_size(reader.dtype));
@@ -257,17 +261,7 @@ std::shared_ptr<Hdf5Writer> create_writer(const Communicator& comm, const std::s
 void write_slab(Hdf5Writer& writer, const std::vector<std::int64_t>& start, const std::vector<std::int64_t>& count,
                 const void* data) {
   Handle filespace(check(H5Dget_space(writer.dset.get()), "H5Dget_space", writer.what), H5Sclose);
-  Handle memspace;
-  if (count.empty()) {
-    H5Sselect_none(filespace.get());
-    memspace = Handle(H5Scopy(filespace.get()), H5Sclose);
-    H5Sselect_none(memspace.get());
-  } else {
-    std::vector<hsize_t> s(start.begin(), start.end()), c(count.begin(), count.end());
-    check(H5Sselect_hyperslab(filespace.get(), H5S_SELECT_SET, s.data(), nullptr, c.data(), nullptr),
-          "H5Sselect_hyperslab", writer.what);
-    memspace = Handle(H5Screate_simple(static_cast<int>(c.size()), c.data(), nullptr), H5Sclose);
-  }
+  const Handle memspace = select_box(filespace, start, count, writer.what);
   const auto dxpl = collective_transfer();
   check(H5Dwrite(writer.dset.get(), native_type(writer.type), memspace.get(), filespace.get(), dxpl.get(), data),
         "H5Dwrite", writer.what);

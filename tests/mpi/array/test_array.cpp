@@ -267,6 +267,30 @@ TEST(Array, ConcatenateStackBroadcastReshapeTakeMask) {
   EXPECT_THROW((void)rw::concatenate<double>({A(10), row}, 0), rw::ShapeError);
 }
 
+// N-d arrays: creation, elementwise operations and reductions along every axis, against a
+// direct loop over the computed values.
+TEST(Array, ThreeDimensionalReductions) {
+  const auto X = rw::random::random({4, 5, 6}, rw::ChunkSpec{3, 2, 4}, 11);
+  const auto x = X.compute();
+  for (int axis = 0; axis < 3; ++axis) {
+    const auto s = (X * 2.0 + 1.0).sum(axis).compute();
+    const rw::Shape expected_shape = axis == 0 ? rw::Shape{5, 6} : axis == 1 ? rw::Shape{4, 6} : rw::Shape{4, 5};
+    ASSERT_EQ(s.shape(), expected_shape);
+    for (std::int64_t p = 0; p < s.size(); ++p) {
+      const std::int64_t a = p / s.shape()[1], b = p % s.shape()[1];
+      double want = 0;
+      for (std::int64_t t = 0; t < X.shape()[static_cast<std::size_t>(axis)]; ++t) {
+        const double v = axis == 0 ? x(t, a, b) : axis == 1 ? x(a, t, b) : x(a, b, t);
+        want += v * 2.0 + 1.0;
+      }
+      EXPECT_NEAR(s.data()[p], want, 1e-12) << "axis " << axis << " element " << p;
+    }
+  }
+  EXPECT_EQ(rw::ones<std::int32_t>({2, 3, 4}, 2).sum().compute(), 24);
+  EXPECT_EQ(X.transpose().shape(), (rw::Shape{6, 5, 4}));
+  EXPECT_EQ(X.transpose().compute()(5, 4, 3), x(3, 4, 5));
+}
+
 TEST(Array, ErrorsNameTheShapes) {
   const auto X = A(rw::ChunkSpec{10, 5});
   const auto y = rw::zeros<double>({4}, 2);

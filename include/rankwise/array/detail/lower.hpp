@@ -62,14 +62,8 @@ std::vector<InputRef> block_inputs(Lowering& lowering, const Expr<T>& e, std::in
 template <class T>
 NDArray<T> eval_block(const Expr<T>& e, std::int64_t b, std::span<const InputRef> refs,
                       std::span<const graph::Value* const> inputs) {
-  BlockContext ctx{e.grid().index(b), e.grid().block_shape(b), e.grid().block_origin(b), refs, inputs, {}};
-  NDArray<T> out(ctx.shape);
-  for (std::int64_t off = 0; off < out.size(); off += kTile) {
-    const auto n = std::min(kTile, out.size() - off);
-    const T* p = e.eval(ctx, off, n, out.data() + off);
-    if (p != out.data() + off) std::copy(p, p + n, out.data() + off);
-  }
-  return out;
+  const BlockContext inputs_only{{}, {}, {}, refs, inputs, {}};
+  return evaluate_block(e, e.grid().index(b), inputs_only);
 }
 
 /// Adds the fused task computing block `b` of `e` (owner-computes); returns its id.

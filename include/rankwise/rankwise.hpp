@@ -10,3 +10,4 @@
 #include "rankwise/array.hpp"
 #include "rankwise/io/hdf5.hpp"
 #include "rankwise/linalg/dot.hpp"
+#include "rankwise/linalg/tsqr.hpp"

@@ -108,4 +108,45 @@ NDArray<double> solve(const NDArray<double>& a, const NDArray<double>& b) {
   return x;
 }
 
+void thin_qr(const double* a, std::int64_t m, std::int64_t n, NDArray<double>& q, NDArray<double>& r) {
+  const auto k = std::min(m, n);
+  std::vector<double> work(a, a + m * n), tau(static_cast<std::size_t>(std::max<std::int64_t>(k, 1)));
+  if (k > 0) {
+    const auto info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, static_cast<lapack_int>(m), static_cast<lapack_int>(n), work.data(),
+                                     static_cast<lapack_int>(n), tau.data());
+    if (info != 0) throw LinalgError("qr: dgeqrf failed (info " + std::to_string(info) + ")");
+  }
+  r = NDArray<double>({k, n});
+  for (std::int64_t i = 0; i < k; ++i)
+    for (std::int64_t j = i; j < n; ++j) r(i, j) = work[static_cast<std::size_t>(i * n + j)];
+  // Q: the first k columns, rebuilt from the reflectors.
+  std::vector<double> qa(static_cast<std::size_t>(m * k));
+  for (std::int64_t i = 0; i < m; ++i)
+    for (std::int64_t j = 0; j < k; ++j) qa[static_cast<std::size_t>(i * k + j)] = work[static_cast<std::size_t>(i * n + j)];
+  if (k > 0) {
+    const auto info = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, static_cast<lapack_int>(m), static_cast<lapack_int>(k),
+                                     static_cast<lapack_int>(k), qa.data(), static_cast<lapack_int>(k), tau.data());
+    if (info != 0) throw LinalgError("qr: dorgqr failed (info " + std::to_string(info) + ")");
+  }
+  q = NDArray<double>({m, k}, std::span<const double>(qa));
+  for (std::int64_t i = 0; i < k; ++i)
+    if (r(i, i) < 0) {
+      for (std::int64_t j = 0; j < n; ++j) r(i, j) = -r(i, j);
+      for (std::int64_t row = 0; row < m; ++row) q(row, i) = -q(row, i);
+    }
+}
+
+void small_svd(const NDArray<double>& a, NDArray<double>& u, NDArray<double>& s, NDArray<double>& vt) {
+  const auto m = a.shape()[0], n = a.shape()[1], k = std::min(m, n);
+  std::vector<double> work(a.begin(), a.end());
+  u = NDArray<double>({m, k});
+  s = NDArray<double>({k});
+  vt = NDArray<double>({k, n});
+  if (k == 0) return;
+  const auto info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', static_cast<lapack_int>(m), static_cast<lapack_int>(n), work.data(),
+                                   static_cast<lapack_int>(n), s.data(), u.data(), static_cast<lapack_int>(k), vt.data(),
+                                   static_cast<lapack_int>(n));
+  if (info != 0) throw LinalgError("svd: dgesdd did not converge (info " + std::to_string(info) + ")");
+}
+
 }  // namespace rankwise::linalg::detail

@@ -17,4 +17,11 @@ NDArray<double> inverse(const NDArray<double>& a);
 /// x with a·x = b (b has one or more columns, or is 1-D); LinalgError when singular.
 NDArray<double> solve(const NDArray<double>& a, const NDArray<double>& b);
 
+/// Thin QR of a row-major m x n matrix: q (m x k), r (k x n), k = min(m, n), with r's diagonal
+/// made non-negative (a canonical sign, so results do not depend on LAPACK's choices).
+void thin_qr(const double* a, std::int64_t m, std::int64_t n, NDArray<double>& q, NDArray<double>& r);
+
+/// Singular value decomposition of a small row-major matrix (m x n): u (m x k), s (k), vt (k x n).
+void small_svd(const NDArray<double>& a, NDArray<double>& u, NDArray<double>& s, NDArray<double>& vt);
+
 }  // namespace rankwise::linalg::detail

@@ -19,6 +19,26 @@ ref = {
     "ols": (np.linalg.inv(X.T @ X) @ X.T @ y).tolist(), "lstsq": np.linalg.lstsq(X, y, rcond=None)[0].tolist(),
     "S_inv": np.linalg.inv(S).tolist(), "S_solve": np.linalg.solve(S, np.array([1.0, 2, 3])).tolist(),
 }
+# QR with R's diagonal made non-negative (rankwise's canonical sign), singular values.
+q, r = np.linalg.qr(X)
+signs = np.sign(np.diag(r))
+ref["qr_R"] = (r * signs[:, None]).tolist()
+ref["sv"] = np.linalg.svd(X, compute_uv=False).tolist()
+# Rank-deficient: column 5 = column 0 + column 1; numpy gives the minimum-norm solution.
+Xd = X.copy()
+Xd[:, 5] = Xd[:, 0] + Xd[:, 1]
+coef, res, rank, sv = np.linalg.lstsq(Xd, y, rcond=None)
+ref.update({"Xd": Xd.tolist(), "deficient_coef": coef.tolist(), "deficient_rank": int(rank)})
+coef, res, rank, sv = np.linalg.lstsq(X, y, rcond=None)
+ref.update({"full_residuals": res.tolist(), "full_rank": int(rank)})
+# Ill-conditioned: a degree-6 polynomial in t on [1, 1.1] (cond(V) ~ 1e9): TSQR keeps the
+# digits, the normal equations (cond ~ 1e18) do not.
+t = np.linspace(1.0, 1.1, 300)
+V = np.vander(t, 7, increasing=True)
+true = np.array([1.0, -2.0, 3.0, -1.0, 0.5, 0.25, -0.125])
+yv = V @ true
+ref.update({"V": V.tolist(), "yv": yv.tolist(), "true": true.tolist(), "cond_V": float(np.linalg.cond(V)),
+            "V_lstsq": np.linalg.lstsq(V, yv, rcond=None)[0].tolist()})
 out = pathlib.Path(__file__).with_name("reference.json")
 out.write_text(json.dumps(ref, separators=(",", ":")))
 print(f"wrote {out}")

@@ -1,0 +1,42 @@
+#pragma once
+/// QR, SVD and least squares of tall-skinny arrays by TSQR (float64).
+#include "rankwise/array/array.hpp"
+
+namespace rankwise::linalg {
+
+/// A thin QR factorisation: q (m x n, distributed like X's rows), r (n x n, one block).
+struct QR {
+  Array<double> q;
+  Array<double> r;
+};
+
+/// QR of a tall-skinny X (m x n, m >= n) by TSQR: a local QR per row block, the stacked R
+/// factors factored again (small, identically on every rank), Q rebuilt block by block. R's
+/// diagonal is non-negative. Local (records); X is rechunked to whole rows if needed.
+/// Throws ShapeError when X is not 2-D or has more columns than rows.
+QR qr(const Array<double>& X);
+
+/// A thin SVD: u (m x n, distributed), s (n,), vt (n x n).
+struct SVD {
+  Array<double> u;
+  Array<double> s;
+  Array<double> vt;
+};
+
+/// SVD of a tall-skinny X by TSQR followed by the SVD of R. Local (records).
+SVD svd(const Array<double>& X);
+
+/// The least-squares solution of X·b ≈ y, as numpy.linalg.lstsq returns it.
+struct Lstsq {
+  NDArray<double> coef;        ///< (n,) or (n, k)
+  NDArray<double> residuals;   ///< sums of squared residuals; empty when rank < n or m <= n
+  std::int64_t rank = 0;       ///< effective rank of X
+  NDArray<double> singular_values;
+};
+
+/// Solves min ||X·b - y|| by TSQR and an SVD of R (correct for rank-deficient X: singular values
+/// below rcond * max(s) are treated as zero; rcond < 0 means machine epsilon * max(m, n), numpy's
+/// default). Collective (computes now). Throws ShapeError when y's rows differ from X's.
+Lstsq lstsq(const Array<double>& X, const Array<double>& y, double rcond = -1);
+
+}  // namespace rankwise::linalg

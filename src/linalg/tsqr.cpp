@@ -1,0 +1,235 @@
+// TSQR: QR of a tall-skinny matrix with one reduction of small R factors.
+#include "rankwise/linalg/tsqr.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "linalg/dense.hpp"
+#include "rankwise/array/creation.hpp"
+#include "rankwise/array/ops.hpp"
+#include "rankwise/linalg/dot.hpp"
+
+namespace rankwise::linalg {
+
+namespace {
+
+using array_detail::Lowering;
+
+// A row block's local factors: X_k = Q1_k · R1_k.
+struct LocalQR {
+  NDArray<double> q1, r1;
+};
+
+// The combined factors, the same on every rank: the stacked R1_k = Q2 · R, and where each
+// block's rows of Q2 start.
+struct Combined {
+  NDArray<double> r;
+  NDArray<double> q2;
+  std::vector<std::int64_t> offsets;  // per block, into q2's rows (and one past the end)
+};
+
+// Graph pieces shared by qr() and svd(): local QRs (owner-computes), one collective combine.
+struct TsqrPlan {
+  Array<double> x;  // whole rows per block
+  OwnerMap owners;
+  std::uint64_t serial;
+  std::shared_ptr<int> token;
+
+  // Adds the local QR tasks and the combine once per lowering; returns (local ids, combine id).
+  std::pair<std::vector<graph::TaskId>, graph::TaskId> lower(Lowering& lowering) const {
+    auto& ids = lowering.leaf_tasks[token.get()];
+    if (!ids.empty()) return {std::vector<graph::TaskId>(ids.begin(), ids.end() - 1), ids.back()};
+    const auto& e = x.expr();
+    const auto cols = x.shape()[1];
+    std::vector<graph::TaskId> locals(static_cast<std::size_t>(e->grid().size()));
+    for (auto b : array_detail::round_order(owners)) {
+      graph::Task t;
+      t.key = {"tsqr-local-" + std::to_string(serial), {b}};
+      t.label = "qr (local)";
+      t.inputs = {array_detail::lower_block(lowering, e, owners, b)};
+      t.kernel = [cols](std::span<const graph::Value* const> in) {
+        const auto& block = in[0]->get<NDArray<double>>();
+        LocalQR f;
+        detail::thin_qr(block.data(), block.shape()[0], cols, f.q1, f.r1);
+        return graph::Value::of(std::move(f));
+      };
+      t.owner_map = owners;
+      t.block = b;
+      locals[static_cast<std::size_t>(b)] = lowering.graph.append(std::move(t));
+    }
+    graph::Task c;
+    c.key = {"tsqr-" + std::to_string(serial), {}};
+    c.label = "qr (combine R factors)";
+    c.inputs = locals;
+    const auto nblocks = e->grid().size();
+    c.collective = [cols, nblocks](const Communicator& comm, std::span<const graph::LocalInput> local) {
+      // Every rank gathers every block's R1 (small) and factors the stack in block order.
+      std::vector<std::int64_t> meta;  // (block, rows) pairs
+      std::vector<double> values;
+      for (const auto& in : local) {
+        const auto& r1 = in.value->get<LocalQR>().r1;
+        meta.push_back(static_cast<std::int64_t>(in.position));
+        meta.push_back(r1.shape()[0]);
+        values.insert(values.end(), r1.begin(), r1.end());
+      }
+      const auto all_meta = allgatherv<std::int64_t>(comm, meta);
+      const auto all_values = allgatherv<double>(comm, values);
+      std::vector<const double*> data(static_cast<std::size_t>(nblocks), nullptr);
+      std::vector<std::int64_t> rows(static_cast<std::size_t>(nblocks), 0);
+      for (int r = 0; r < comm.size(); ++r) {
+        const double* src = all_values.values.data() + all_values.offsets[static_cast<std::size_t>(r)];
+        const auto part = all_meta.part(r);
+        for (std::size_t k = 0; k < part.size(); k += 2) {
+          data[static_cast<std::size_t>(part[k])] = src;
+          rows[static_cast<std::size_t>(part[k])] = part[k + 1];
+          src += part[k + 1] * cols;
+        }
+      }
+      Combined out;
+      out.offsets.push_back(0);
+      std::vector<double> stack;
+      for (std::int64_t b = 0; b < nblocks; ++b) {
+        stack.insert(stack.end(), data[static_cast<std::size_t>(b)], data[static_cast<std::size_t>(b)] + rows[static_cast<std::size_t>(b)] * cols);
+        out.offsets.push_back(out.offsets.back() + rows[static_cast<std::size_t>(b)]);
+      }
+      detail::thin_qr(stack.data(), out.offsets.back(), cols, out.q2, out.r);
+      return graph::Value::of(std::make_shared<const Combined>(std::move(out)));
+    };
+    const auto combine = lowering.graph.append(std::move(c));
+    ids = locals;
+    ids.push_back(combine);
+    return {locals, combine};
+  }
+};
+
+TsqrPlan plan_for(const Array<double>& X, const char* what) {
+  if (X.ndim() != 2 || X.shape()[0] < X.shape()[1])
+    throw ShapeError(std::string(what) + ": needs a tall-skinny 2-D array (rows >= columns), got shape " +
+                     shape_str(X.shape()));
+  Array<double> rows = X.numblocks()[1] == 1 ? X : X.rechunk(ChunkSpec(std::vector<std::int64_t>{X.chunks()[0][0], -1}));
+  const auto owners = rows.owners();
+  return {rows, owners, array_detail::next_serial(), std::make_shared<int>(0)};
+}
+
+// A one-block array made from the combined factors on every rank.
+Array<double> from_combined(const TsqrPlan& plan, const char* label, Shape shape,
+                            std::function<NDArray<double>(const Combined&)> take) {
+  Chunks chunks;
+  for (auto e : shape) chunks.push_back({e});
+  const auto& comm = array_detail::array_comm();
+  const auto owners = OwnerMap::block(1, comm.size(), comm.rank());
+  const auto serial = array_detail::next_serial();
+  auto make = [plan, label, owners, serial, take](Lowering& lowering, std::int64_t) {
+    const auto [locals, combine] = plan.lower(lowering);
+    graph::Task t;
+    t.key = {std::string(label) + "-" + std::to_string(serial), {0}};
+    t.label = label;
+    t.inputs = {combine};
+    t.owner_map = owners;
+    t.block = 0;
+    t.codec = graph::Codec::of<NDArray<double>>();
+    t.kernel = [take](std::span<const graph::Value* const> in) {
+      return graph::Value::of(take(*in[0]->get<std::shared_ptr<const Combined>>()));
+    };
+    return lowering.graph.append(std::move(t));
+  };
+  return Array<double>(std::make_shared<array_detail::Stored<double>>(label, shape, chunks, owners, make));
+}
+
+// The distributed Q (times an optional small matrix on the right): block b is Q1_b · Q2_b · M.
+Array<double> q_times(const TsqrPlan& plan, const char* label, std::int64_t out_cols,
+                      std::function<NDArray<double>(const Combined&)> right) {
+  const auto serial = array_detail::next_serial();
+  Chunks chunks{plan.x.chunks()[0], {out_cols}};
+  auto make = [plan, label, serial, right, out_cols](Lowering& lowering, std::int64_t b) {
+    const auto [locals, combine] = plan.lower(lowering);
+    graph::Task t;
+    t.key = {std::string(label) + "-" + std::to_string(serial), {b}};
+    t.label = label;
+    t.inputs = {locals[static_cast<std::size_t>(b)], combine};
+    t.owner_map = plan.owners;
+    t.block = b;
+    t.codec = graph::Codec::of<NDArray<double>>();
+    t.kernel = [b, right, out_cols](std::span<const graph::Value* const> in) {
+      const auto& f = in[0]->get<LocalQR>();
+      const auto& c = *in[1]->get<std::shared_ptr<const Combined>>();
+      const auto k = f.q1.shape()[1], n = c.q2.shape()[1];
+      // Q2's rows for this block, then times the right factor.
+      const double* q2 = c.q2.data() + c.offsets[static_cast<std::size_t>(b)] * n;
+      NDArray<double> qb({f.q1.shape()[0], n});
+      detail::gemm_accumulate(f.q1.data(), f.q1.shape()[0], k, false, q2, k, n, false, qb.data());
+      if (!right) return graph::Value::of(std::move(qb));
+      const auto m = right(c);
+      NDArray<double> out({qb.shape()[0], out_cols});
+      detail::gemm_accumulate(qb.data(), qb.shape()[0], n, false, m.data(), m.shape()[0], m.shape()[1], false, out.data());
+      return graph::Value::of(std::move(out));
+    };
+    return lowering.graph.append(std::move(t));
+  };
+  return Array<double>(std::make_shared<array_detail::Stored<double>>(label, Shape{plan.x.shape()[0], out_cols}, chunks,
+                                                                      plan.owners, make));
+}
+
+}  // namespace
+
+QR qr(const Array<double>& X) {
+  const auto plan = plan_for(X, "qr");
+  const auto n = X.shape()[1];
+  return {q_times(plan, "qr (Q)", n, nullptr), from_combined(plan, "qr (R)", {n, n}, [](const Combined& c) { return c.r; })};
+}
+
+SVD svd(const Array<double>& X) {
+  const auto plan = plan_for(X, "svd");
+  const auto n = X.shape()[1];
+  auto factor = [](const Combined& c, int which) {
+    NDArray<double> u, s, vt;
+    detail::small_svd(c.r, u, s, vt);
+    return which == 0 ? u : which == 1 ? s : vt;
+  };
+  return {q_times(plan, "svd (U)", n, [factor](const Combined& c) { return factor(c, 0); }),
+          from_combined(plan, "svd (S)", {n}, [factor](const Combined& c) { return factor(c, 1); }),
+          from_combined(plan, "svd (Vt)", {n, n}, [factor](const Combined& c) { return factor(c, 2); })};
+}
+
+Lstsq lstsq(const Array<double>& X, const Array<double>& y, double rcond) {
+  if (X.ndim() != 2 || y.ndim() < 1 || y.ndim() > 2 || y.shape()[0] != X.shape()[0])
+    throw ShapeError("lstsq: X has shape " + shape_str(X.shape()) + " and y has shape " + shape_str(y.shape()) +
+                     "; they need the same number of rows");
+  const auto m = X.shape()[0], n = X.shape()[1];
+  const auto [q, r] = qr(X);
+  // One computation: R and Qᵀy (Q is never stored whole: its blocks feed the product).
+  const auto qty = dot(q.T(), y);
+  auto r_now = r.compute();
+  auto qty_now = qty.compute();
+  NDArray<double> u, s, vt;
+  detail::small_svd(r_now, u, s, vt);
+  if (rcond < 0) rcond = std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(m, n));
+  const double cutoff = rcond * (s.size() ? s.data()[0] : 0.0);
+  std::int64_t rank = 0;
+  for (double v : s) rank += v > cutoff;
+  // b = V · diag(1/s) · Uᵀ · (Qᵀy), keeping only singular values above the cutoff.
+  const auto k = qty_now.ndim() == 2 ? qty_now.shape()[1] : 1;
+  NDArray<double> coef(qty_now.ndim() == 2 ? Shape{n, k} : Shape{n});
+  for (std::int64_t c = 0; c < k; ++c)
+    for (std::int64_t i = 0; i < s.size(); ++i) {
+      if (!(s.data()[i] > cutoff)) continue;
+      double t = 0;
+      for (std::int64_t j = 0; j < n; ++j) t += u(j, i) * qty_now.data()[j * k + c];
+      t /= s.data()[i];
+      for (std::int64_t j = 0; j < n; ++j) coef.data()[j * k + c] += vt(i, j) * t;
+    }
+  NDArray<double> residuals(Shape{0});
+  if (rank == n && m > n) {
+    // Sums of squared residuals, from the data (not from ||y||² - ||Qᵀy||², which cancels).
+    const auto b = from_ndarray(coef, ChunkSpec(std::vector<std::int64_t>(static_cast<std::size_t>(coef.ndim()), -1)));
+    const auto diff = dot(X, b) - y;
+    if (y.ndim() == 1) {
+      residuals = NDArray<double>(Shape{1}, (diff * diff).sum().compute());
+    } else {
+      residuals = (diff * diff).sum(0).compute();
+    }
+  }
+  return {std::move(coef), std::move(residuals), rank, std::move(s)};
+}
+
+}  // namespace rankwise::linalg

@@ -1,0 +1,100 @@
+// QR (TSQR), SVD and lstsq against numpy (tests/data/linalg/reference.json), at 1, 2, 3 ranks.
+#include <cmath>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "rankwise/array.hpp"
+#include "rankwise/linalg/dot.hpp"
+#include "rankwise/linalg/tsqr.hpp"
+#include "support/mpi_test.hpp"
+
+namespace rw = rankwise;
+
+namespace {
+
+const nlohmann::json& ref() {
+  static const nlohmann::json j = [] {
+    std::ifstream in(rankwise::testing::data_path("linalg/reference.json"));
+    return nlohmann::json::parse(in);
+  }();
+  return j;
+}
+
+rw::NDArray<double> nd(const nlohmann::json& v) {
+  if (!v[0].is_array()) {
+    rw::NDArray<double> out({static_cast<std::int64_t>(v.size())});
+    for (std::size_t i = 0; i < v.size(); ++i) out.data()[i] = v[i].get<double>();
+    return out;
+  }
+  rw::NDArray<double> out({static_cast<std::int64_t>(v.size()), static_cast<std::int64_t>(v[0].size())});
+  for (std::size_t i = 0; i < v.size(); ++i)
+    for (std::size_t j = 0; j < v[0].size(); ++j) out(i, j) = v[i][j].get<double>();
+  return out;
+}
+
+double max_abs_diff(const rw::NDArray<double>& a, const rw::NDArray<double>& b) {
+  EXPECT_EQ(a.shape(), b.shape());
+  double d = 0;
+  for (std::int64_t k = 0; k < std::min(a.size(), b.size()); ++k) d = std::max(d, std::abs(a.data()[k] - b.data()[k]));
+  return d;
+}
+
+}  // namespace
+
+TEST(Tsqr, QIsOrthonormalAndQRIsX) {
+  for (std::int64_t rows : {203, 50, 7}) {  // 7-row blocks: fewer rows than... still >= 6 columns
+    const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{rows, 6});
+    auto [q, r] = rw::linalg::qr(X);
+    EXPECT_EQ(q.shape(), (rw::Shape{203, 6}));
+    const auto qtq = rw::dot(q.T(), q).compute();
+    for (int i = 0; i < 6; ++i)
+      for (int j = 0; j < 6; ++j) EXPECT_NEAR(qtq(i, j), i == j ? 1.0 : 0.0, 1e-12);
+    EXPECT_LT(max_abs_diff(rw::dot(q, r).compute(), nd(ref()["X"])), 1e-12);
+    EXPECT_LT(max_abs_diff(r.compute(), nd(ref()["qr_R"])), 1e-11);
+  }
+  // Blocks with fewer rows than columns still work (their R factors are short).
+  const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{4, 3});
+  auto [q, r] = rw::linalg::qr(X);
+  EXPECT_LT(max_abs_diff(r.compute(), nd(ref()["qr_R"])), 1e-11);
+  EXPECT_THROW((void)rw::linalg::qr(X.T()), rw::ShapeError);
+}
+
+TEST(Tsqr, SingularValuesMatchNumpy) {
+  const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{40, 6});
+  const auto [u, s, vt] = rw::linalg::svd(X);
+  EXPECT_LT(max_abs_diff(s.compute(), nd(ref()["sv"])), 1e-11);
+  // U·diag(s)·Vt rebuilds X.
+  const auto us = u * s;  // broadcasting s over the rows
+  EXPECT_LT(max_abs_diff(rw::dot(us, vt).compute(), nd(ref()["X"])), 1e-11);
+}
+
+TEST(Lstsq, FullRankAndRankDeficient) {
+  for (std::int64_t rows : {203, 40, 9}) {
+    const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{rows, 6});
+    const auto y = rw::from_ndarray(nd(ref()["y"]), rows);
+    const auto [coef, residuals, rank, sv] = rw::linalg::lstsq(X, y);
+    EXPECT_LT(max_abs_diff(coef, nd(ref()["lstsq"])), 1e-10);
+    EXPECT_EQ(rank, ref()["full_rank"].get<std::int64_t>());
+    EXPECT_NEAR(residuals.data()[0], ref()["full_residuals"][0].get<double>(), 1e-9);
+    EXPECT_LT(max_abs_diff(sv, nd(ref()["sv"])), 1e-11);
+
+    const auto Xd = rw::from_ndarray(nd(ref()["Xd"]), rw::ChunkSpec{rows, 6});
+    const auto deficient = rw::linalg::lstsq(Xd, y);
+    EXPECT_EQ(deficient.rank, ref()["deficient_rank"].get<std::int64_t>());
+    EXPECT_LT(max_abs_diff(deficient.coef, nd(ref()["deficient_coef"])), 1e-9);
+    EXPECT_EQ(deficient.residuals.size(), 0);  // numpy gives none when rank < n
+  }
+}
+
+// cond(V) ~ 4e11: TSQR keeps the digits; the normal equations square the condition number, so
+// inv(VᵀV) is refused as numerically singular instead of returning garbage.
+TEST(Lstsq, IllConditionedRegressionKeepsItsDigits) {
+  const auto V = rw::from_ndarray(nd(ref()["V"]), rw::ChunkSpec{70, 7});
+  const auto y = rw::from_ndarray(nd(ref()["yv"]), 70);
+  const auto fit = rw::linalg::lstsq(V, y);
+  EXPECT_LT(max_abs_diff(fit.coef, nd(ref()["true"])), 1e-3);
+  EXPECT_LT(max_abs_diff(fit.coef, nd(ref()["V_lstsq"])), 1e-3);
+  EXPECT_THROW((void)rw::dot(rw::dot(rw::linalg::inv(rw::dot(V.T(), V)), V.T()), y).compute(), rw::LinalgError);
+  EXPECT_THROW((void)rw::linalg::lstsq(V, rw::zeros<double>({5}, 5)), rw::ShapeError);
+}

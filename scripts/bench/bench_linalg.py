@@ -20,6 +20,7 @@ def main():
     formula = lambda: da.dot(da.dot(da.linalg.inv(da.dot(X.T, X)), X.T), y).compute()
     d_formula = best_of(formula, 3)
     d_gram = best_of(lambda: da.dot(X.T, X).compute(), 3)
+    d_lstsq = best_of(lambda: [a.compute() for a in da.linalg.lstsq(X, y)], 1)
     Xn, yn = X.compute(), y.compute()
     n_normal = best_of(lambda: np.linalg.solve(Xn.T @ Xn, Xn.T @ yn), 3)
     Xs = da.random.random((10000, 20), chunks=(1000, 20))
@@ -30,6 +31,7 @@ def main():
     rows = [
         Row("Gram X^T X (10M x 20)", rw["gram"], d_gram, "dask", target=f">= 60% of bandwidth (bound {bound * 1e3:.0f} ms)"),
         Row("OLS formula dot(dot(inv(dot(X.T,X)),X.T),y)", rw["ols_formula"], d_formula, "dask", target=">= 10x dask"),
+        Row("lstsq (TSQR)", rw["lstsq_tsqr"], d_lstsq, "dask da.linalg.lstsq", target=">= 20x dask"),
         Row("OLS formula vs numpy normal equations", rw["ols_formula"], n_normal, "numpy solve"),
         Row("10,000 x 20 example, generation to coefficients", rw["ols_small_end_to_end"], d_small, "dask",
             target="< 5 ms"),

@@ -108,7 +108,11 @@ NDArray<double> solve(const NDArray<double>& a, const NDArray<double>& b) {
   return x;
 }
 
-void thin_qr(const double* a, std::int64_t m, std::int64_t n, NDArray<double>& q, NDArray<double>& r) {
+namespace {
+// Householder QR with LAPACK: for panels that fit in cache (LAPACKE transposes row-major input).
+void householder_qr(const double* a, std::int64_t m, std::int64_t n, NDArray<double>& q, NDArray<double>& r) {
+  static const bool quiet = (LAPACKE_set_nancheck(0), true);  // inputs are checked where they enter
+  (void)quiet;
   const auto k = std::min(m, n);
   std::vector<double> work(a, a + m * n), tau(static_cast<std::size_t>(std::max<std::int64_t>(k, 1)));
   if (k > 0) {
@@ -129,6 +133,42 @@ void thin_qr(const double* a, std::int64_t m, std::int64_t n, NDArray<double>& q
     if (info != 0) throw LinalgError("qr: dorgqr failed (info " + std::to_string(info) + ")");
   }
   q = NDArray<double>({m, k}, std::span<const double>(qa));
+}
+}  // namespace
+
+void thin_qr(const double* a, std::int64_t m, std::int64_t n, NDArray<double>& q, NDArray<double>& r) {
+  // A tall block is itself factored by TSQR over row panels of ~256 KiB: each panel's QR runs in
+  // cache, where one Householder QR of the whole block would stream it from memory twice per
+  // column (and LAPACKE would first transpose it).
+  const std::int64_t panel = std::max<std::int64_t>(4 * n, (256 << 10) / (8 * std::max<std::int64_t>(n, 1)));
+  if (m <= 2 * panel) {
+    householder_qr(a, m, n, q, r);
+  } else {
+    std::vector<NDArray<double>> qs;
+    std::vector<double> stack;
+    std::vector<std::int64_t> offsets{0};
+    for (std::int64_t row = 0; row < m; row += panel) {
+      const auto rows = std::min(panel, m - row);
+      NDArray<double> qp, rp;
+      householder_qr(a + row * n, rows, n, qp, rp);
+      stack.insert(stack.end(), rp.begin(), rp.end());
+      offsets.push_back(offsets.back() + rp.shape()[0]);
+      qs.push_back(std::move(qp));
+    }
+    NDArray<double> q2;
+    thin_qr(stack.data(), offsets.back(), n, q2, r);  // small: a few rows per panel
+    const auto k = r.shape()[0];
+    q = NDArray<double>({m, k});
+    std::int64_t row = 0;
+    for (std::size_t p = 0; p < qs.size(); ++p) {
+      const auto& qp = qs[p];
+      gemm_accumulate(qp.data(), qp.shape()[0], qp.shape()[1], false, q2.data() + offsets[p] * k, qp.shape()[1], k, false,
+                      q.data() + row * k);
+      row += qp.shape()[0];
+    }
+  }
+  // Canonical signs: R's diagonal non-negative.
+  const auto k = r.shape()[0];
   for (std::int64_t i = 0; i < k; ++i)
     if (r(i, i) < 0) {
       for (std::int64_t j = 0; j < n; ++j) r(i, j) = -r(i, j);

@@ -197,10 +197,15 @@ Lstsq lstsq(const Array<double>& X, const Array<double>& y, double rcond) {
                      "; they need the same number of rows");
   const auto m = X.shape()[0], n = X.shape()[1];
   const auto [q, r] = qr(X);
-  // One computation: R and Qᵀy (Q is never stored whole: its blocks feed the product).
+  // R and Qᵀy in one computation, so the local QRs run once; Q is never stored whole (its
+  // blocks feed the product and are freed).
   const auto qty = dot(q.T(), y);
-  auto r_now = r.compute();
-  auto qty_now = qty.compute();
+  array_detail::Lowering lowering;
+  const graph::TaskId outputs[] = {array_detail::lower_assemble(lowering, r.expr()),
+                                   array_detail::lower_assemble(lowering, qty.expr())};
+  const auto values = graph::compute(lowering.graph, outputs, array_detail::array_comm(), {.label = "lstsq"});
+  auto r_now = values[0].get<NDArray<double>>();
+  auto qty_now = values[1].get<NDArray<double>>();
   NDArray<double> u, s, vt;
   detail::small_svd(r_now, u, s, vt);
   if (rcond < 0) rcond = std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(m, n));

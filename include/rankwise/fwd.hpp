@@ -3,6 +3,14 @@
 
 namespace rankwise {
 class Error;
+template <class Elem>
+class NDArray;
+template <class Elem>
+class Array;
+template <class T>
+class Scalar;
+template <class R>
+class Delayed;
 namespace runtime {
 class Communicator;
 class Environment;

@@ -67,7 +67,7 @@ std::string Trace::to_json(const std::vector<TraceEvent>& events, int num_ranks)
 
 void Trace::flush(const Communicator& comm) {
   auto& s = state();
-  auto gathered = allgatherv<TraceEvent>(comm, s.pending);  // small: one record per task
+  auto gathered = gatherv<TraceEvent>(comm, s.pending, 0);  // to rank 0, which writes the file
   s.pending.clear();
   agree(comm, "trace", [&] {  // a failed write on rank 0 must not leave the others behind
     if (!comm.is_root()) return;

@@ -54,6 +54,26 @@ std::vector<char> allgatherv_bytes(const Communicator& comm, std::span<const cha
   return all;
 }
 
+std::vector<char> gatherv_bytes(const Communicator& comm, std::span<const char> local, int root,
+                                std::vector<std::int64_t>& offsets) {
+  const auto p = static_cast<std::size_t>(comm.size());
+  std::vector<std::int64_t> sizes(comm.rank() == root ? p : 0);
+  std::int64_t mine = static_cast<std::int64_t>(local.size());
+  check_mpi(MPI_Gather(&mine, 1, MPI_INT64_T, sizes.data(), 1, MPI_INT64_T, root, comm.native()), "MPI_Gather");
+  std::vector<int> counts, displs;
+  std::vector<char> all;
+  if (comm.rank() == root) {
+    offsets.assign(p + 1, 0);
+    std::partial_sum(sizes.begin(), sizes.end(), offsets.begin() + 1);
+    counts = to_ints(offsets, displs, "MPI_Gatherv");
+    all.resize(static_cast<std::size_t>(offsets.back()));
+  }
+  check_mpi(MPI_Gatherv(local.data(), mpi_count(local.size(), "MPI_Gatherv"), MPI_BYTE, all.data(), counts.data(),
+                        displs.data(), MPI_BYTE, root, comm.native()),
+            "MPI_Gatherv");
+  return all;
+}
+
 std::vector<char> alltoallv_bytes(const Communicator& comm, std::span<const char> send,
                                   std::span<const std::int64_t> send_offsets,
                                   std::vector<std::int64_t>& recv_offsets) {

@@ -90,8 +90,11 @@ class Array {
   Array persist() const;
   /// The whole array on `root`, an empty array elsewhere. Collective.
   NDArray<Elem> gather(int root = 0) const {
-    auto all = compute();
-    return array_detail::array_comm().rank() == root ? std::move(all) : NDArray<Elem>(Shape(shape().size(), 0));
+    array_detail::Lowering lowering;
+    const graph::TaskId outputs[] = {array_detail::lower_assemble(lowering, expr_, root)};
+    return graph::compute(lowering.graph, outputs, array_detail::array_comm(), {.label = "gather"})
+        .front()
+        .template get<NDArray<Elem>>();
   }
   /// This rank's blocks, computed: (block number, block), ascending. Collective.
   std::vector<std::pair<std::int64_t, NDArray<Elem>>> local_blocks() const;

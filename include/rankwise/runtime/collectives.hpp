@@ -58,6 +58,10 @@ int mpi_count(std::size_t count, const char* routine);
 /// (size + 1 entries).
 std::vector<char> allgatherv_bytes(const Communicator& comm, std::span<const char> local,
                                    std::vector<std::int64_t>& offsets);
+/// Raw-byte gatherv to `root`: on root, every rank's bytes concatenated with offsets; elsewhere
+/// empty.
+std::vector<char> gatherv_bytes(const Communicator& comm, std::span<const char> local, int root,
+                                std::vector<std::int64_t>& offsets);
 /// Raw-byte alltoallv: `send` is one buffer with `send_offsets` (size + 1); returns the received
 /// bytes with `recv_offsets`.
 std::vector<char> alltoallv_bytes(const Communicator& comm, std::span<const char> send,
@@ -170,6 +174,26 @@ Gathered<T> allgatherv(const Communicator& comm, std::span<const T> local) {
   return out;
 }
 
+/// Gathers every rank's `local` elements on `root` only, in rank order; other ranks get an empty
+/// result. Collective.
+template <class T>
+Gathered<T> gatherv(const Communicator& comm, std::span<const T> local, int root = 0) {
+  std::vector<char> mine;
+  detail::append_all(mine, local);
+  std::vector<std::int64_t> byte_offsets;
+  const auto all = detail::gatherv_bytes(comm, mine, root, byte_offsets);
+  Gathered<T> out;
+  if (comm.rank() != root) return out;
+  out.offsets.assign(1, 0);
+  for (int r = 0; r < comm.size(); ++r) {
+    detail::decode_all(std::span<const char>(all.data() + byte_offsets[r],
+                                             static_cast<std::size_t>(byte_offsets[r + 1] - byte_offsets[r])),
+                       out.values);
+    out.offsets.push_back(static_cast<std::int64_t>(out.values.size()));
+  }
+  return out;
+}
+
 /// Returns every rank's `value`, indexed by rank. Collective.
 template <class T>
 std::vector<T> allgather(const Communicator& comm, const T& value) {
@@ -218,6 +242,7 @@ using runtime::allgatherv;
 using runtime::allreduce;
 using runtime::allreduce_inplace;
 using runtime::alltoallv;
+using runtime::gatherv;
 using runtime::bcast;
 using runtime::Gathered;
 using runtime::ReduceOp;

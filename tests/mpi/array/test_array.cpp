@@ -89,6 +89,13 @@ TEST(Array, ComputeRoundTripsAndTransposeAndSlices) {
     expect_near(X.slice({{30, 3, -4}, {-1, 0, -1}}).compute(), ref()["slice_neg_step"], 0);
     EXPECT_EQ(X.slice({{3, 30, -1}}).shape()[0], ref()["slice_neg_empty"].get<std::int64_t>());
     expect_near(X.persist().compute(), ref()["A"], 0);
+    const int root = comm().size() - 1;
+    const auto gathered = X.gather(root);
+    if (comm().rank() == root) {
+      expect_near(gathered, ref()["A"], 0);
+    } else {
+      EXPECT_EQ(gathered.size(), 0);
+    }
   }
 }
 

@@ -109,6 +109,20 @@ TEST(Collectives, AllgatherAndAllgathervKeepRankOrder) {
     for (const auto& w : all_words.part(k)) EXPECT_EQ(w, "w" + std::to_string(k));
 }
 
+TEST(Collectives, GathervReachesOnlyTheRoot) {
+  const int p = comm().size(), r = comm().rank();
+  for (int root = 0; root < p; ++root) {
+    std::vector<std::string> mine(static_cast<std::size_t>(r + 1), std::to_string(r));
+    const auto got = gatherv<std::string>(comm(), mine, root);
+    if (r == root) {
+      ASSERT_EQ(got.offsets.size(), static_cast<std::size_t>(p + 1));
+      for (int k = 0; k < p; ++k) EXPECT_EQ(got.part(k).size(), static_cast<std::size_t>(k + 1));
+    } else {
+      EXPECT_TRUE(got.values.empty());
+    }
+  }
+}
+
 TEST(Collectives, AlltoallvRawAndSerialized) {
   const int p = comm().size(), r = comm().rank();
   // Rank r sends (d + 1) values r * 100 + d to rank d.

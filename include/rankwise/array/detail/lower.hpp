@@ -181,16 +181,17 @@ graph::TaskId lower_full_reduction(Lowering& lowering, const ExprPtr<T>& e, Op o
   return lowering.graph.append(std::move(combine));
 }
 
-/// Gathers every block of `e` into one NDArray on every rank (a collective task).
+/// Gathers every block of `e` into one NDArray on every rank (a collective task); with
+/// root >= 0, on `root` only (the others get an empty array).
 template <class T>
-graph::TaskId lower_assemble(Lowering& lowering, const ExprPtr<T>& e) {
+graph::TaskId lower_assemble(Lowering& lowering, const ExprPtr<T>& e, int root = -1) {
   auto blocks = lower_blocks(lowering, e);
   graph::Task t;
-  t.key = {"assemble-" + std::to_string(e->serial()), {}};
+  t.key = {"assemble-" + std::to_string(e->serial()), {root}};
   t.label = "gather blocks";
   t.inputs = blocks;
   t.codec = graph::Codec::of<NDArray<T>>();
-  t.collective = [e](const Communicator& comm, std::span<const graph::LocalInput> local) {
+  t.collective = [e, root](const Communicator& comm, std::span<const graph::LocalInput> local) {
     // Each rank sends its blocks' elements in block order; every rank places them.
     using Raw = std::conditional_t<std::is_same_v<T, bool>, std::uint8_t, T>;  // no vector<bool>
     std::vector<std::int64_t> ids;
@@ -200,8 +201,9 @@ graph::TaskId lower_assemble(Lowering& lowering, const ExprPtr<T>& e) {
       ids.push_back(static_cast<std::int64_t>(in.position));
       values.insert(values.end(), block.begin(), block.end());
     }
-    const auto all_ids = allgatherv<std::int64_t>(comm, ids);
-    const auto all_values = allgatherv<Raw>(comm, values);
+    const auto all_ids = root < 0 ? allgatherv<std::int64_t>(comm, ids) : gatherv<std::int64_t>(comm, ids, root);
+    const auto all_values = root < 0 ? allgatherv<Raw>(comm, values) : gatherv<Raw>(comm, values, root);
+    if (root >= 0 && comm.rank() != root) return graph::Value::of(NDArray<T>(Shape(e->shape().size(), 0)));
     NDArray<T> out(e->shape());
     const auto& grid = e->grid();
     const auto nd = e->shape().size();

@@ -120,6 +120,38 @@ NDArray<double> solve(const NDArray<double>& a, const NDArray<double>& b) {
   return x;
 }
 
+NDArray<double> cholesky(const NDArray<double>& a) {
+  check_square("cholesky", a);
+  const auto n = a.shape()[0];
+  NDArray<double> l = a;
+  const auto info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', static_cast<lapack_int>(n), l.data(), static_cast<lapack_int>(n));
+  if (info > 0)
+    throw LinalgError("cholesky: the matrix is not positive definite (the leading minor of order " +
+                      std::to_string(info) + " is not positive)");
+  if (info < 0) throw LinalgError("cholesky: dpotrf rejected argument " + std::to_string(-info));
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t j = i + 1; j < n; ++j) l(i, j) = 0.0;  // dpotrf leaves the upper part as it was
+  return l;
+}
+
+NDArray<double> solve_triangular(const NDArray<double>& t, const NDArray<double>& b, bool lower) {
+  check_square("solve_triangular", t);
+  const auto n = t.shape()[0];
+  if (b.ndim() < 1 || b.ndim() > 2 || b.shape()[0] != n)
+    throw ShapeError("solve_triangular: a has shape " + shape_str(t.shape()) + " but b has shape " + shape_str(b.shape()));
+  for (std::int64_t i = 0; i < n; ++i)
+    if (t(i, i) == 0.0)
+      throw LinalgError("solve_triangular: the triangular matrix is singular (zero on the diagonal at " +
+                        std::to_string(i) + ")");
+  const auto nrhs = b.ndim() == 2 ? b.shape()[1] : 1;
+  NDArray<double> x = b;
+  const auto info = LAPACKE_dtrtrs(LAPACK_ROW_MAJOR, lower ? 'L' : 'U', 'N', 'N', static_cast<lapack_int>(n),
+                                   static_cast<lapack_int>(nrhs), t.data(), static_cast<lapack_int>(n), x.data(),
+                                   static_cast<lapack_int>(nrhs));
+  if (info != 0) throw LinalgError("solve_triangular: dtrtrs failed (info " + std::to_string(info) + ")");
+  return x;
+}
+
 namespace {
 // Householder QR with LAPACK: for panels that fit in cache (LAPACKE transposes row-major input).
 void householder_qr(const double* a, std::int64_t m, std::int64_t n, NDArray<double>& q, NDArray<double>& r) {

@@ -17,6 +17,12 @@ NDArray<double> inverse(const NDArray<double>& a);
 /// x with a·x = b (b has one or more columns, or is 1-D); LinalgError when singular.
 NDArray<double> solve(const NDArray<double>& a, const NDArray<double>& b);
 
+/// The lower Cholesky factor L of a symmetric positive definite a (a = L·Lᵀ); LinalgError when
+/// a is not positive definite (naming the failing leading minor).
+NDArray<double> cholesky(const NDArray<double>& a);
+/// x with t·x = b for a triangular t (lower or upper); LinalgError for a zero diagonal entry.
+NDArray<double> solve_triangular(const NDArray<double>& t, const NDArray<double>& b, bool lower);
+
 /// Thin QR of a row-major m x n matrix: q (m x k), r (k x n), k = min(m, n), with r's diagonal
 /// made non-negative (a canonical sign, so results do not depend on LAPACK's choices).
 void thin_qr(const double* a, std::int64_t m, std::int64_t n, NDArray<double>& q, NDArray<double>& r);

@@ -285,5 +285,18 @@ Array<double> solve(const Array<double>& a, const Array<double>& b) {
   return small_dense("solve", {a, b}, b.shape(), [](const auto& args) { return detail::solve(*args[0], *args[1]); });
 }
 
+Array<double> cholesky(const Array<double>& a) {
+  if (a.ndim() != 2 || a.shape()[0] != a.shape()[1])
+    throw ShapeError("cholesky: needs a square matrix, got shape " + shape_str(a.shape()));
+  return small_dense("cholesky", {a}, a.shape(), [](const auto& args) { return detail::cholesky(*args[0]); });
+}
+
+Array<double> solve_triangular(const Array<double>& t, const Array<double>& b, bool lower) {
+  if (t.ndim() != 2 || t.shape()[0] != t.shape()[1] || b.ndim() < 1 || b.ndim() > 2 || b.shape()[0] != t.shape()[0])
+    throw ShapeError("solve_triangular: a has shape " + shape_str(t.shape()) + " and b has shape " + shape_str(b.shape()));
+  return small_dense("solve_triangular", {t, b}, b.shape(),
+                     [lower](const auto& args) { return detail::solve_triangular(*args[0], *args[1], lower); });
+}
+
 }  // namespace linalg
 }  // namespace rankwise

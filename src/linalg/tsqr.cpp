@@ -7,6 +7,7 @@
 #include "linalg/dense.hpp"
 #include "rankwise/array/creation.hpp"
 #include "rankwise/array/ops.hpp"
+#include "rankwise/array/random.hpp"
 #include "rankwise/linalg/dot.hpp"
 
 namespace rankwise::linalg {
@@ -189,6 +190,38 @@ SVD svd(const Array<double>& X) {
   return {q_times(plan, "svd (U)", n, [factor](const Combined& c) { return factor(c, 0); }),
           from_combined(plan, "svd (S)", {n}, [factor](const Combined& c) { return factor(c, 1); }),
           from_combined(plan, "svd (Vt)", {n, n}, [factor](const Combined& c) { return factor(c, 2); })};
+}
+
+SVD svd_compressed(const Array<double>& X, std::int64_t k, std::int64_t n_power_iter, std::int64_t oversampling,
+                   std::uint64_t seed) {
+  if (X.ndim() != 2) throw ShapeError("svd_compressed: needs a 2-D array, got shape " + shape_str(X.shape()));
+  const auto m = X.shape()[0], n = X.shape()[1];
+  if (k < 1 || k > std::min(m, n))
+    throw ValueError("svd_compressed: k = " + std::to_string(k) + " must be between 1 and " +
+                     std::to_string(std::min(m, n)));
+  const auto l = std::min(n, k + std::max<std::int64_t>(oversampling, 0));
+  const auto omega = random::normal(0.0, 1.0, {n, l}, ChunkSpec(Chunks{X.chunks()[1], {l}}), seed);
+  auto Y = dot(X, omega);
+  for (std::int64_t it = 0; it < n_power_iter; ++it) {
+    // Re-orthonormalise between iterations so small singular directions survive.
+    Y = qr(Y.persist()).q;
+    Y = dot(X, dot(X.T(), Y).persist());
+  }
+  const auto [q, r] = qr(Y.persist());
+  (void)r;
+  const auto B = dot(q.T(), X).compute();  // l x n, small
+  NDArray<double> ub, s, vt;
+  detail::small_svd(B, ub, s, vt);
+  // Keep the first k triplets.
+  NDArray<double> ub_k({l, k}), s_k({k}), vt_k({k, n});
+  for (std::int64_t i = 0; i < l; ++i)
+    for (std::int64_t j = 0; j < k; ++j) ub_k(i, j) = ub(i, j);
+  for (std::int64_t j = 0; j < k; ++j) s_k(j) = s(j);
+  for (std::int64_t j = 0; j < k; ++j)
+    for (std::int64_t c = 0; c < n; ++c) vt_k(j, c) = vt(j, c);
+  const auto u = dot(q, from_ndarray(ub_k, ChunkSpec(std::vector<std::int64_t>{-1, -1})));
+  return {u, from_ndarray(s_k, ChunkSpec(std::vector<std::int64_t>{-1})),
+          from_ndarray(vt_k, ChunkSpec(std::vector<std::int64_t>{-1, -1}))};
 }
 
 Lstsq lstsq(const Array<double>& X, const Array<double>& y, double rcond) {

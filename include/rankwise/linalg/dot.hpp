@@ -28,5 +28,14 @@ Array<double> inv(const Array<double>& a);
 /// Local (records). Same errors as inv; ShapeError when the shapes do not fit.
 Array<double> solve(const Array<double>& a, const Array<double>& b);
 
+/// The lower Cholesky factor L (a = L·Lᵀ) of a symmetric positive definite matrix that fits one
+/// rank (LAPACK dpotrf, every rank). Local (records). LinalgError at compute time when a is not
+/// positive definite.
+Array<double> cholesky(const Array<double>& a);
+
+/// The solution x of t·x = b for a triangular t (lower or upper) that fits one rank (LAPACK
+/// dtrtrs). Local (records). LinalgError for a zero on the diagonal.
+Array<double> solve_triangular(const Array<double>& t, const Array<double>& b, bool lower = false);
+
 }  // namespace linalg
 }  // namespace rankwise

@@ -26,6 +26,13 @@ struct SVD {
 /// SVD of a tall-skinny X by TSQR followed by the SVD of R. Local (records).
 SVD svd(const Array<double>& X);
 
+/// A rank-k approximate SVD by randomised projection (Halko, Martinsson and Tropp; dask's
+/// svd_compressed): Y = X·Ω for a Gaussian Ω (n x (k + oversampling), counter-based, seeded),
+/// `n_power_iter` power iterations Y = X·(Xᵀ·Y), Q from TSQR of Y, then the small SVD of Qᵀ·X.
+/// Returns u (m x k), s (k,), vt (k x n). Local (records).
+SVD svd_compressed(const Array<double>& X, std::int64_t k, std::int64_t n_power_iter = 1,
+                   std::int64_t oversampling = 10, std::uint64_t seed = 0);
+
 /// The least-squares solution of X·b ≈ y, as numpy.linalg.lstsq returns it.
 struct Lstsq {
   NDArray<double> coef;        ///< (n,) or (n, k)

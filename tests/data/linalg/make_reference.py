@@ -39,6 +39,12 @@ true = np.array([1.0, -2.0, 3.0, -1.0, 0.5, 0.25, -0.125])
 yv = V @ true
 ref.update({"V": V.tolist(), "yv": yv.tolist(), "true": true.tolist(), "cond_V": float(np.linalg.cond(V)),
             "V_lstsq": np.linalg.lstsq(V, yv, rcond=None)[0].tolist()})
+# Cholesky and triangular solves of S; a nearly rank-3 matrix for svd_compressed.
+L = np.linalg.cholesky(S)
+ref.update({"S_chol": L.tolist(), "S_tri_lower": np.linalg.solve(L, np.array([1.0, 2, 3])).tolist(),
+            "S_tri_upper": np.linalg.solve(L.T, np.array([1.0, 2, 3])).tolist()})
+low = rng.normal(size=(300, 3)) @ rng.normal(size=(3, 8)) + 1e-6 * rng.normal(size=(300, 8))
+ref.update({"low": low.tolist(), "low_sv": np.linalg.svd(low, compute_uv=False)[:3].tolist()})
 out = pathlib.Path(__file__).with_name("reference.json")
 out.write_text(json.dumps(ref, separators=(",", ":")))
 print(f"wrote {out}")

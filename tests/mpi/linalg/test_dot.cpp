@@ -90,6 +90,24 @@ TEST(Dense, InvAndSolveMatchNumpyAndRefuseSingularMatrices) {
   expect_close(rw::linalg::inv(S).compute(), ref()["S_inv"], 1e-14);
 }
 
+TEST(Dense, CholeskyAndTriangularSolves) {
+  const auto S = rw::from_ndarray(nd(ref()["S"]), 2);
+  const auto L = rw::linalg::cholesky(S);
+  expect_close(L.compute(), ref()["S_chol"], 1e-14);
+  const auto b = rw::from_ndarray(rw::NDArray<double>({3}, {1.0, 2.0, 3.0}), 3);
+  expect_close(rw::linalg::solve_triangular(L, b, /*lower=*/true).compute(), ref()["S_tri_lower"], 1e-14);
+  expect_close(rw::linalg::solve_triangular(L.T(), b).compute(), ref()["S_tri_upper"], 1e-14);
+  const auto indefinite = rw::from_ndarray(rw::NDArray<double>({2, 2}, {1.0, 2.0, 2.0, 1.0}), 2);
+  try {
+    (void)rw::linalg::cholesky(indefinite).compute();
+    ADD_FAILURE() << "no error";
+  } catch (const rw::LinalgError& e) {
+    EXPECT_NE(std::string(e.what()).find("not positive definite"), std::string::npos) << e.what();
+  }
+  const auto zero_diag = rw::from_ndarray(rw::NDArray<double>({2, 2}, {1.0, 0.0, 3.0, 0.0}), 2);
+  EXPECT_THROW((void)rw::linalg::solve_triangular(zero_diag, rw::ones<double>({2}, 2), true).compute(), rw::LinalgError);
+}
+
 TEST(Dot, MismatchedInnerDimensionsNameTheShapes) {
   const auto X = rw::zeros<double>({10, 3}, 5);
   try {

@@ -69,6 +69,21 @@ TEST(Tsqr, SingularValuesMatchNumpy) {
   EXPECT_LT(max_abs_diff(rw::dot(us, vt).compute(), nd(ref()["X"])), 1e-11);
 }
 
+// A nearly rank-3 matrix: the randomised SVD finds its three singular values.
+TEST(Tsqr, CompressedSvdFindsTheLeadingSingularValues) {
+  for (std::int64_t rows : {300, 45}) {
+    const auto low = rw::from_ndarray(nd(ref()["low"]), rw::ChunkSpec{rows, 8});
+    const auto [u, s, vt] = rw::linalg::svd_compressed(low, 3, 1, 5, 7);
+    EXPECT_EQ(u.shape(), (rw::Shape{300, 3}));
+    EXPECT_LT(max_abs_diff(s.compute(), nd(ref()["low_sv"])), 1e-6 * nd(ref()["low_sv"]).data()[0]);
+    // U has orthonormal columns.
+    const auto utu = rw::dot(u.T(), u).compute();
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) EXPECT_NEAR(utu(i, j), i == j ? 1.0 : 0.0, 1e-10);
+  }
+  EXPECT_THROW((void)rw::linalg::svd_compressed(rw::zeros<double>({10, 4}, 5), 5), rw::ValueError);
+}
+
 TEST(Lstsq, FullRankAndRankDeficient) {
   for (std::int64_t rows : {203, 40, 9}) {
     const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{rows, 6});

@@ -1,7 +1,12 @@
 // dot / matmul: partial products per inner block, summed in block order.
 #include "rankwise/linalg/dot.hpp"
 
+#include <atomic>
+#include <cstdlib>
+#include <map>
+
 #include "linalg/dense.hpp"
+#include "linalg/scalapack.hpp"
 
 namespace rankwise {
 
@@ -67,8 +72,22 @@ class DotResult final : public array_detail::Stored<double> {
 };
 
 Array<double> dot_blocks(const Array<double>& a_in, const Array<double>& b_in);
+Array<double> dot_scalapack(const Array<double>& a, const Array<double>& b);
+
+std::atomic<std::int64_t>& scalapack_threshold() {
+  static std::atomic<std::int64_t> elements = [] {
+    const char* env = std::getenv("RANKWISE_SCALAPACK_THRESHOLD");
+    return env ? std::atoll(env) : std::int64_t{4096} * 4096;
+  }();
+  return elements;
+}
 
 }  // namespace
+
+namespace linalg {
+void set_scalapack_threshold(std::int64_t elements) { scalapack_threshold() = elements; }
+std::int64_t scalapack_threshold_elements() { return scalapack_threshold(); }
+}  // namespace linalg
 
 Array<double> dot(const Array<double>& a_in, const Array<double>& b_in) {
   // (P·Q)·r = P·(Q·r): when the middle product P·Q is much larger than Q·r (the talk's
@@ -82,6 +101,11 @@ Array<double> dot(const Array<double>& a_in, const Array<double>& b_in) {
       if (other * 4 < middle) return dot(p, dot(q, b_in));
     }
   }
+  // Two large 2-D operands: ScaLAPACK's pdgemm on a 2-D block-cyclic layout.
+  if (a_in.ndim() == 2 && b_in.ndim() == 2 && a_in.shape()[1] == b_in.shape()[0] &&
+      std::min({a_in.shape()[0], a_in.shape()[1], b_in.shape()[1]}) > 1 &&
+      a_in.size() + b_in.size() >= scalapack_threshold().load())
+    return dot_scalapack(a_in, b_in);
   return dot_blocks(a_in, b_in);
 }
 
@@ -230,6 +254,109 @@ Array<double> dot_blocks(const Array<double>& a_in, const Array<double>& b_in) {
   };
   return Array<double>(std::make_shared<DotResult>(out_shape, out_chunks, out_owners, make, a_in, b_in));
 }
+// pdgemm: both operands are moved into 2-D block-cyclic layout on a BLACS grid (one all-to-all
+// each), multiplied, and the product is moved back to row blocks (one all-to-all).
+Array<double> dot_scalapack(const Array<double>& a, const Array<double>& b) {
+  const auto M = a.shape()[0], K = a.shape()[1], N = b.shape()[1];
+  const auto& comm = array_detail::array_comm();
+  const Chunks out_chunks{a.chunks()[0], b.chunks()[1]};
+  const BlockGrid out_grid(out_chunks);
+  const auto out_owners = OwnerMap::block(out_grid.size(), comm.size(), comm.rank());
+  const auto serial = array_detail::next_serial();
+  auto token = std::make_shared<int>(0);
+  auto make = [=](Lowering& lowering, std::int64_t ob) -> graph::TaskId {
+    auto& ids = lowering.leaf_tasks[token.get()];
+    if (ids.empty()) {
+      graph::Task t;
+      t.key = {"pdgemm-" + std::to_string(serial), {}};
+      t.label = "dot (ScaLAPACK pdgemm)";
+      const auto a_blocks = array_detail::lower_blocks(lowering, a.expr());
+      const auto b_blocks = array_detail::lower_blocks(lowering, b.expr());
+      t.inputs = a_blocks;
+      t.inputs.insert(t.inputs.end(), b_blocks.begin(), b_blocks.end());
+      const auto na = static_cast<std::size_t>(a_blocks.size());
+      const auto a_grid = a.expr()->grid(), b_grid = b.expr()->grid();
+      t.collective = [=](const Communicator& c, std::span<const graph::LocalInput> local) {
+        struct Entry {
+          std::int64_t where;  // local offset (to cyclic) or global flat index (back to blocks)
+          double value;
+        };
+        linalg::detail::BlacsGrid grid(c);
+        const int nb = 64;
+        auto A = linalg::detail::make_cyclic(grid, static_cast<int>(M), static_cast<int>(K), nb);
+        auto B = linalg::detail::make_cyclic(grid, static_cast<int>(K), static_cast<int>(N), nb);
+        auto C = linalg::detail::make_cyclic(grid, static_cast<int>(M), static_cast<int>(N), nb);
+        // Scatter this rank's blocks of A and B to their block-cyclic owners.
+        auto scatter = [&](linalg::detail::CyclicMatrix& target, const BlockGrid& g, bool is_a) {
+          std::vector<std::vector<Entry>> send(static_cast<std::size_t>(c.size()));
+          for (const auto& in : local) {
+            if ((in.position < na) != is_a) continue;
+            const auto blk = static_cast<std::int64_t>(is_a ? in.position : in.position - na);
+            const auto& block = in.value->get<NDArray<double>>();
+            const auto origin = g.block_origin(blk);
+            const auto cols = block.shape()[1];
+            for (std::int64_t r = 0; r < block.shape()[0]; ++r)
+              for (std::int64_t q = 0; q < cols; ++q) {
+                const auto place = linalg::detail::cyclic_place(grid, target, origin[0] + r, origin[1] + q);
+                send[static_cast<std::size_t>(place.rank)].push_back({place.offset, block.data()[r * cols + q]});
+              }
+          }
+          for (const auto& part : alltoallv(c, send))
+            for (const auto& e : part) target.local[static_cast<std::size_t>(e.where)] = e.value;
+        };
+        scatter(A, a_grid, true);
+        scatter(B, b_grid, false);
+        const int one = 1, m = static_cast<int>(M), n = static_cast<int>(N), k = static_cast<int>(K);
+        const double alpha = 1.0, beta = 0.0;
+        pdgemm_("N", "N", &m, &n, &k, &alpha, A.local.data(), &one, &one, A.desc, B.local.data(), &one, &one, B.desc,
+                &beta, C.local.data(), &one, &one, C.desc);
+        // Back to row blocks: every local element of C goes to its output block's owner.
+        std::vector<std::vector<Entry>> send(static_cast<std::size_t>(c.size()));
+        for (int lj = 0; lj < C.local_cols; ++lj)
+          for (int li = 0; li < C.local_rows; ++li) {
+            const std::int64_t i = (static_cast<std::int64_t>(li / nb) * grid.rows() + grid.my_row()) * nb + li % nb;
+            const std::int64_t j = (static_cast<std::int64_t>(lj / nb) * grid.cols() + grid.my_col()) * nb + lj % nb;
+            const auto& off0 = out_grid.offsets(0);
+            const auto& off1 = out_grid.offsets(1);
+            const auto bi = std::upper_bound(off0.begin(), off0.end(), i) - off0.begin() - 1;
+            const auto bj = std::upper_bound(off1.begin(), off1.end(), j) - off1.begin() - 1;
+            const auto blk = out_grid.linear({bi, bj});
+            send[static_cast<std::size_t>(out_owners.owner(blk))].push_back(
+                {i * N + j, C.local[static_cast<std::size_t>(li + lj * std::max(C.local_rows, 1))]});
+          }
+        std::map<std::int64_t, NDArray<double>> blocks;
+        for (auto blk : out_owners.local_blocks()) blocks.emplace(blk, NDArray<double>(out_grid.block_shape(blk)));
+        const auto& off0 = out_grid.offsets(0);
+        const auto& off1 = out_grid.offsets(1);
+        for (const auto& part : alltoallv(c, send))
+          for (const auto& e : part) {
+            const auto i = e.where / N, j = e.where % N;
+            const auto bi = std::upper_bound(off0.begin(), off0.end(), i) - off0.begin() - 1;
+            const auto bj = std::upper_bound(off1.begin(), off1.end(), j) - off1.begin() - 1;
+            auto& blk = blocks.at(out_grid.linear({bi, bj}));
+            blk(i - off0[static_cast<std::size_t>(bi)], j - off1[static_cast<std::size_t>(bj)]) = e.value;
+          }
+        array_detail::BlockMap<double> out;
+        for (auto& [blk, arr] : blocks) out.emplace(blk, std::make_shared<const NDArray<double>>(std::move(arr)));
+        return graph::Value::of(std::move(out));
+      };
+      ids.push_back(lowering.graph.append(std::move(t)));
+    }
+    graph::Task pick;
+    pick.key = {"pdgemm-block-" + std::to_string(serial), {ob}};
+    pick.label = "dot result";
+    pick.inputs = {ids.front()};
+    pick.codec = graph::Codec::of<NDArray<double>>();
+    pick.owner_map = out_owners;
+    pick.block = ob;
+    pick.kernel = [ob](std::span<const graph::Value* const> in) {
+      return graph::Value::share(in[0]->get<array_detail::BlockMap<double>>().at(ob));
+    };
+    return lowering.graph.append(std::move(pick));
+  };
+  return Array<double>(std::make_shared<array_detail::Stored<double>>("dot", Shape{M, N}, out_chunks, out_owners, make));
+}
+
 }  // namespace
 
 namespace linalg {

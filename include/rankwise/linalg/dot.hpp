@@ -18,6 +18,13 @@ inline Array<double> matmul(const Array<double>& a, const Array<double>& b) { re
 
 namespace linalg {
 
+/// Two 2-D operands with at least this many elements together multiply through ScaLAPACK's
+/// pdgemm (2-D block-cyclic, 64 x 64 blocks) instead of block products; default 4096², or
+/// RANKWISE_SCALAPACK_THRESHOLD. Tests set 0 to force the ScaLAPACK path on small inputs.
+/// Logically collective (every rank sets the same value).
+void set_scalapack_threshold(std::int64_t elements);
+std::int64_t scalapack_threshold_elements();
+
 /// The inverse of a square matrix that fits one rank, computed with LAPACK (dgetrf + dgetri)
 /// identically on every rank. Local (records). Throws, at compute time and on every rank,
 /// LinalgError for a singular or numerically singular matrix (reciprocal condition number below

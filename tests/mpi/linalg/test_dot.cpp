@@ -60,6 +60,19 @@ TEST(Dot, EveryShapeCombinationAndChunking) {
   }
 }
 
+// The ScaLAPACK path, forced on small inputs: BLACS grids 1x1, 1x2, 1x3 at 1, 2, 3 ranks.
+TEST(Dot, ScalapackPathMatchesNumpy) {
+  const auto saved = rw::linalg::scalapack_threshold_elements();
+  rw::linalg::set_scalapack_threshold(0);
+  const auto M = rw::from_ndarray(nd(ref()["M"]), rw::ChunkSpec{4, 5});
+  const auto N = rw::from_ndarray(nd(ref()["N"]), rw::ChunkSpec{3, 7});
+  expect_close(rw::dot(M, N).compute(), ref()["MN"], 1e-12);
+  const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{70, 4});
+  expect_close(rw::dot(X, M).compute(), ref()["XM"], 1e-12);
+  expect_close(rw::dot(X.T(), X).compute(), ref()["XtX"], 1e-12);
+  rw::linalg::set_scalapack_threshold(saved);
+}
+
 // The talk's OLS slide, literally.
 TEST(Dot, TheTalksOlsFormula) {
   for (std::int64_t rows : {203, 40, 9}) {

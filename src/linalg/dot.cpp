@@ -3,7 +3,6 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <map>
 
 #include "linalg/dense.hpp"
 #include "linalg/scalapack.hpp"
@@ -277,68 +276,24 @@ Array<double> dot_scalapack(const Array<double>& a, const Array<double>& b) {
       const auto na = static_cast<std::size_t>(a_blocks.size());
       const auto a_grid = a.expr()->grid(), b_grid = b.expr()->grid();
       t.collective = [=](const Communicator& c, std::span<const graph::LocalInput> local) {
-        struct Entry {
-          std::int64_t where;  // local offset (to cyclic) or global flat index (back to blocks)
-          double value;
-        };
         linalg::detail::BlacsGrid grid(c);
         const int nb = 64;
         auto A = linalg::detail::make_cyclic(grid, static_cast<int>(M), static_cast<int>(K), nb);
         auto B = linalg::detail::make_cyclic(grid, static_cast<int>(K), static_cast<int>(N), nb);
         auto C = linalg::detail::make_cyclic(grid, static_cast<int>(M), static_cast<int>(N), nb);
-        // Scatter this rank's blocks of A and B to their block-cyclic owners.
-        auto scatter = [&](linalg::detail::CyclicMatrix& target, const BlockGrid& g, bool is_a) {
-          std::vector<std::vector<Entry>> send(static_cast<std::size_t>(c.size()));
-          for (const auto& in : local) {
-            if ((in.position < na) != is_a) continue;
-            const auto blk = static_cast<std::int64_t>(is_a ? in.position : in.position - na);
-            const auto& block = in.value->get<NDArray<double>>();
-            const auto origin = g.block_origin(blk);
-            const auto cols = block.shape()[1];
-            for (std::int64_t r = 0; r < block.shape()[0]; ++r)
-              for (std::int64_t q = 0; q < cols; ++q) {
-                const auto place = linalg::detail::cyclic_place(grid, target, origin[0] + r, origin[1] + q);
-                send[static_cast<std::size_t>(place.rank)].push_back({place.offset, block.data()[r * cols + q]});
-              }
-          }
-          for (const auto& part : alltoallv(c, send))
-            for (const auto& e : part) target.local[static_cast<std::size_t>(e.where)] = e.value;
-        };
-        scatter(A, a_grid, true);
-        scatter(B, b_grid, false);
+        std::vector<std::pair<std::int64_t, const NDArray<double>*>> mine_a, mine_b;
+        for (const auto& in : local) {
+          auto* block = &in.value->get<NDArray<double>>();
+          if (in.position < na) mine_a.push_back({static_cast<std::int64_t>(in.position), block});
+          else mine_b.push_back({static_cast<std::int64_t>(in.position - na), block});
+        }
+        linalg::detail::scatter_blocks(c, grid, A, a_grid, mine_a);
+        linalg::detail::scatter_blocks(c, grid, B, b_grid, mine_b);
         const int one = 1, m = static_cast<int>(M), n = static_cast<int>(N), k = static_cast<int>(K);
         const double alpha = 1.0, beta = 0.0;
         pdgemm_("N", "N", &m, &n, &k, &alpha, A.local.data(), &one, &one, A.desc, B.local.data(), &one, &one, B.desc,
                 &beta, C.local.data(), &one, &one, C.desc);
-        // Back to row blocks: every local element of C goes to its output block's owner.
-        std::vector<std::vector<Entry>> send(static_cast<std::size_t>(c.size()));
-        for (int lj = 0; lj < C.local_cols; ++lj)
-          for (int li = 0; li < C.local_rows; ++li) {
-            const std::int64_t i = (static_cast<std::int64_t>(li / nb) * grid.rows() + grid.my_row()) * nb + li % nb;
-            const std::int64_t j = (static_cast<std::int64_t>(lj / nb) * grid.cols() + grid.my_col()) * nb + lj % nb;
-            const auto& off0 = out_grid.offsets(0);
-            const auto& off1 = out_grid.offsets(1);
-            const auto bi = std::upper_bound(off0.begin(), off0.end(), i) - off0.begin() - 1;
-            const auto bj = std::upper_bound(off1.begin(), off1.end(), j) - off1.begin() - 1;
-            const auto blk = out_grid.linear({bi, bj});
-            send[static_cast<std::size_t>(out_owners.owner(blk))].push_back(
-                {i * N + j, C.local[static_cast<std::size_t>(li + lj * std::max(C.local_rows, 1))]});
-          }
-        std::map<std::int64_t, NDArray<double>> blocks;
-        for (auto blk : out_owners.local_blocks()) blocks.emplace(blk, NDArray<double>(out_grid.block_shape(blk)));
-        const auto& off0 = out_grid.offsets(0);
-        const auto& off1 = out_grid.offsets(1);
-        for (const auto& part : alltoallv(c, send))
-          for (const auto& e : part) {
-            const auto i = e.where / N, j = e.where % N;
-            const auto bi = std::upper_bound(off0.begin(), off0.end(), i) - off0.begin() - 1;
-            const auto bj = std::upper_bound(off1.begin(), off1.end(), j) - off1.begin() - 1;
-            auto& blk = blocks.at(out_grid.linear({bi, bj}));
-            blk(i - off0[static_cast<std::size_t>(bi)], j - off1[static_cast<std::size_t>(bj)]) = e.value;
-          }
-        array_detail::BlockMap<double> out;
-        for (auto& [blk, arr] : blocks) out.emplace(blk, std::make_shared<const NDArray<double>>(std::move(arr)));
-        return graph::Value::of(std::move(out));
+        return graph::Value::of(linalg::detail::gather_blocks(c, grid, C, out_grid, out_owners));
       };
       ids.push_back(lowering.graph.append(std::move(t)));
     }
@@ -399,9 +354,84 @@ Array<double> small_dense(const char* label, std::vector<Array<double>> inputs, 
 }
 }  // namespace
 
+// A dense result computed by ScaLAPACK: every operand moved to 64 x 64 block-cyclic layout on a
+// BLACS grid (one all-to-all each), `fn` run on the cyclic matrices, its result moved back to
+// the blocks of `like` (one all-to-all).
+using CyclicFn = std::function<detail::CyclicMatrix(std::vector<detail::CyclicMatrix>&)>;
+Array<double> large_dense(const char* label, std::vector<Array<double>> inputs, const Array<double>& like,
+                          bool lower_only, CyclicFn fn) {
+  const auto& comm = array_detail::array_comm();
+  const BlockGrid out_grid(like.chunks());
+  const auto out_owners = OwnerMap::block(out_grid.size(), comm.size(), comm.rank());
+  const auto serial = array_detail::next_serial();
+  auto token = std::make_shared<int>(0);
+  auto make = [=](Lowering& lowering, std::int64_t ob) {
+    auto& ids = lowering.leaf_tasks[token.get()];
+    if (ids.empty()) {
+      graph::Task t;
+      t.key = {std::string(label) + "-" + std::to_string(serial), {}};
+      t.label = std::string(label) + " (ScaLAPACK)";
+      std::vector<std::size_t> first;  // where each operand's blocks start among the inputs
+      for (const auto& x : inputs) {
+        first.push_back(t.inputs.size());
+        const auto blocks = array_detail::lower_blocks(lowering, x.expr());
+        t.inputs.insert(t.inputs.end(), blocks.begin(), blocks.end());
+      }
+      first.push_back(t.inputs.size());
+      t.collective = [=](const Communicator& c, std::span<const graph::LocalInput> local) {
+        detail::BlacsGrid grid(c);
+        std::vector<detail::CyclicMatrix> mats;
+        for (std::size_t op = 0; op < inputs.size(); ++op) {
+          const auto& x = inputs[op];
+          mats.push_back(detail::make_cyclic(grid, static_cast<int>(x.shape()[0]),
+                                             static_cast<int>(x.ndim() == 2 ? x.shape()[1] : 1), 64));
+          std::vector<std::pair<std::int64_t, const NDArray<double>*>> mine;
+          for (const auto& in : local)
+            if (in.position >= first[op] && in.position < first[op + 1])
+              mine.push_back({static_cast<std::int64_t>(in.position - first[op]), &in.value->get<NDArray<double>>()});
+          detail::scatter_blocks(c, grid, mats.back(), x.expr()->grid(), mine);
+        }
+        const auto result = fn(mats);
+        return graph::Value::of(detail::gather_blocks(c, grid, result, out_grid, out_owners, lower_only));
+      };
+      ids.push_back(lowering.graph.append(std::move(t)));
+    }
+    graph::Task pick;
+    pick.key = {std::string(label) + "-block-" + std::to_string(serial), {ob}};
+    pick.label = label;
+    pick.inputs = {ids.front()};
+    pick.codec = graph::Codec::of<NDArray<double>>();
+    pick.owner_map = out_owners;
+    pick.block = ob;
+    pick.kernel = [ob](std::span<const graph::Value* const> in) {
+      return graph::Value::share(in[0]->get<array_detail::BlockMap<double>>().at(ob));
+    };
+    return lowering.graph.append(std::move(pick));
+  };
+  return Array<double>(std::make_shared<array_detail::Stored<double>>(label, like.shape(), like.chunks(), out_owners, make));
+}
+
+bool use_scalapack(const Array<double>& a) { return a.size() >= scalapack_threshold().load(); }
+
 Array<double> inv(const Array<double>& a) {
   if (a.ndim() != 2 || a.shape()[0] != a.shape()[1])
     throw ShapeError("inv: needs a square matrix, got shape " + shape_str(a.shape()));
+  if (use_scalapack(a))
+    return large_dense("inv", {a}, a, false, [](std::vector<detail::CyclicMatrix>& m) {
+      auto& A = m[0];
+      auto pivots = detail::lu_checked("inv", A);
+      const int one = 1, n = A.n;
+      int info = 0, lwork = -1, liwork = -1, iwork_size = 0;
+      double work_size = 0;
+      pdgetri_(&n, A.local.data(), &one, &one, A.desc, pivots.data(), &work_size, &lwork, &iwork_size, &liwork, &info);
+      lwork = static_cast<int>(work_size) + 1;
+      liwork = std::max(iwork_size, 1);
+      std::vector<double> work(static_cast<std::size_t>(lwork));
+      std::vector<int> iwork(static_cast<std::size_t>(liwork));
+      pdgetri_(&n, A.local.data(), &one, &one, A.desc, pivots.data(), work.data(), &lwork, iwork.data(), &liwork, &info);
+      if (info != 0) throw LinalgError("inv: pdgetri failed (info " + std::to_string(info) + ")");
+      return std::move(A);
+    });
   return small_dense("inv", {a}, a.shape(), [](const auto& args) { return detail::inverse(*args[0]); });
 }
 
@@ -409,12 +439,36 @@ Array<double> solve(const Array<double>& a, const Array<double>& b) {
   if (a.ndim() != 2 || a.shape()[0] != a.shape()[1] || b.ndim() < 1 || b.ndim() > 2 || b.shape()[0] != a.shape()[0])
     throw ShapeError("solve: a has shape " + shape_str(a.shape()) + " and b has shape " + shape_str(b.shape()) +
                      "; needs a square (n, n) and (n,) or (n, k)");
+  if (use_scalapack(a))
+    return large_dense("solve", {a, b}, b, false, [](std::vector<detail::CyclicMatrix>& m) {
+      auto& A = m[0];
+      auto& B = m[1];
+      auto pivots = detail::lu_checked("solve", A);
+      const int one = 1, n = A.n, nrhs = B.n;
+      int info = 0;
+      pdgetrs_("N", &n, &nrhs, A.local.data(), &one, &one, A.desc, pivots.data(), B.local.data(), &one, &one, B.desc,
+               &info);
+      if (info != 0) throw LinalgError("solve: pdgetrs failed (info " + std::to_string(info) + ")");
+      return std::move(B);
+    });
   return small_dense("solve", {a, b}, b.shape(), [](const auto& args) { return detail::solve(*args[0], *args[1]); });
 }
 
 Array<double> cholesky(const Array<double>& a) {
   if (a.ndim() != 2 || a.shape()[0] != a.shape()[1])
     throw ShapeError("cholesky: needs a square matrix, got shape " + shape_str(a.shape()));
+  if (use_scalapack(a))
+    return large_dense("cholesky", {a}, a, /*lower_only=*/true, [](std::vector<detail::CyclicMatrix>& m) {
+      auto& A = m[0];
+      const int one = 1, n = A.n;
+      int info = 0;
+      pdpotrf_("L", &n, A.local.data(), &one, &one, A.desc, &info);
+      if (info > 0)
+        throw LinalgError("cholesky: the matrix is not positive definite (the leading minor of order " +
+                          std::to_string(info) + " is not positive)");
+      if (info < 0) throw LinalgError("cholesky: pdpotrf rejected argument " + std::to_string(-info));
+      return std::move(A);
+    });
   return small_dense("cholesky", {a}, a.shape(), [](const auto& args) { return detail::cholesky(*args[0]); });
 }
 

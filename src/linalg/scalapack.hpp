@@ -4,7 +4,13 @@
 #include <cstdint>
 #include <vector>
 
+#include <map>
+#include <memory>
+#include <span>
+
+#include "rankwise/array/chunks.hpp"
 #include "rankwise/array/ndarray.hpp"
+#include "rankwise/runtime/owner_map.hpp"
 #include "rankwise/runtime/communicator.hpp"
 
 extern "C" {
@@ -13,6 +19,18 @@ void Cblacs_gridinit(int* context, const char* order, int nprow, int npcol);
 void Cblacs_gridinfo(int context, int* nprow, int* npcol, int* myrow, int* mycol);
 void Cblacs_gridexit(int context);
 void Cfree_blacs_system_handle(int handle);
+void pdgesv_(const int* n, const int* nrhs, double* a, const int* ia, const int* ja, const int* desca, int* ipiv,
+             double* b, const int* ib, const int* jb, const int* descb, int* info);
+void pdgetrf_(const int* m, const int* n, double* a, const int* ia, const int* ja, const int* desca, int* ipiv, int* info);
+void pdgetri_(const int* n, double* a, const int* ia, const int* ja, const int* desca, const int* ipiv, double* work,
+              const int* lwork, int* iwork, const int* liwork, int* info);
+double pdlange_(const char* norm, const int* m, const int* n, const double* a, const int* ia, const int* ja,
+                const int* desca, double* work);
+void pdgecon_(const char* norm, const int* n, const double* a, const int* ia, const int* ja, const int* desca,
+              const double* anorm, double* rcond, double* work, const int* lwork, int* iwork, const int* liwork, int* info);
+void pdgetrs_(const char* trans, const int* n, const int* nrhs, const double* a, const int* ia, const int* ja,
+              const int* desca, const int* ipiv, double* b, const int* ib, const int* jb, const int* descb, int* info);
+void pdpotrf_(const char* uplo, const int* n, double* a, const int* ia, const int* ja, const int* desca, int* info);
 int numroc_(const int* n, const int* nb, const int* iproc, const int* isrcproc, const int* nprocs);
 void descinit_(int* desc, const int* m, const int* n, const int* mb, const int* nb, const int* irsrc, const int* icsrc,
                const int* context, const int* lld, int* info);
@@ -59,5 +77,24 @@ struct CyclicPlace {
   std::int64_t offset;
 };
 CyclicPlace cyclic_place(const BlacsGrid& grid, const CyclicMatrix& a, std::int64_t i, std::int64_t j);
+
+/// LU-factors the cyclic matrix in place and checks it: LinalgError (on every rank alike) when it
+/// is singular or its reciprocal condition number is below machine epsilon. Collective.
+std::vector<int> lu_checked(const char* what, CyclicMatrix& a);
+
+/// Moves this rank's row-major blocks (block number, block) of a matrix with block grid `g`
+/// into the cyclic matrix `target`: one all-to-all. Collective.
+void scatter_blocks(const Communicator& comm, const BlacsGrid& grid, CyclicMatrix& target, const BlockGrid& g,
+                    std::span<const std::pair<std::int64_t, const NDArray<double>*>> blocks);
+
+/// The blocks of `out_grid` that `out_owners` gives this rank, filled from the cyclic matrix
+/// `source` (which may keep only its lower triangle when `lower_only`): one all-to-all.
+/// Collective.
+std::map<std::int64_t, std::shared_ptr<const NDArray<double>>> gather_blocks(const Communicator& comm,
+                                                                            const BlacsGrid& grid,
+                                                                            const CyclicMatrix& source,
+                                                                            const BlockGrid& out_grid,
+                                                                            const OwnerMap& out_owners,
+                                                                            bool lower_only = false);
 
 }  // namespace rankwise::linalg::detail

@@ -70,6 +70,22 @@ TEST(Dot, ScalapackPathMatchesNumpy) {
   const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{70, 4});
   expect_close(rw::dot(X, M).compute(), ref()["XM"], 1e-12);
   expect_close(rw::dot(X.T(), X).compute(), ref()["XtX"], 1e-12);
+  // The ScaLAPACK solvers: pdgetrf/pdgetri, pdgetrs, pdpotrf, and their errors.
+  const auto S = rw::from_ndarray(nd(ref()["S"]), 2);
+  expect_close(rw::linalg::inv(S).compute(), ref()["S_inv"], 1e-14);
+  const auto b = rw::from_ndarray(rw::NDArray<double>({3}, {1.0, 2.0, 3.0}), 2);
+  expect_close(rw::linalg::solve(S, b).compute(), ref()["S_solve"], 1e-14);
+  expect_close(rw::linalg::cholesky(S).compute(), ref()["S_chol"], 1e-14);
+  const auto singular = rw::from_ndarray(rw::NDArray<double>({3, 3}, {1, 2, 3, 2, 4, 6, 1, 1, 1}), 2);
+  EXPECT_THROW((void)rw::linalg::inv(singular).compute(), rw::LinalgError);
+  const auto nearly = rw::from_ndarray(rw::NDArray<double>({2, 2}, {1.0, 1.0, 1.0, 1.0 + 1e-17}), 1);
+  EXPECT_THROW((void)rw::linalg::solve(nearly, rw::ones<double>({2}, 1)).compute(), rw::LinalgError);
+  const auto indefinite = rw::from_ndarray(rw::NDArray<double>({2, 2}, {1.0, 2.0, 2.0, 1.0}), 1);
+  EXPECT_THROW((void)rw::linalg::cholesky(indefinite).compute(), rw::LinalgError);
+  // The OLS formula through the ScaLAPACK inverse.
+  const auto Xo = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{50, 6});
+  const auto yo = rw::from_ndarray(nd(ref()["y"]), 50);
+  expect_close(rw::dot(rw::dot(rw::linalg::inv(rw::dot(Xo.T(), Xo)), Xo.T()), yo).compute(), ref()["ols"], 1e-10);
   rw::linalg::set_scalapack_threshold(saved);
 }
 

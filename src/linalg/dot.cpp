@@ -86,6 +86,7 @@ std::atomic<std::int64_t>& scalapack_threshold() {
 namespace linalg {
 void set_scalapack_threshold(std::int64_t elements) { scalapack_threshold() = elements; }
 std::int64_t scalapack_threshold_elements() { return scalapack_threshold(); }
+void set_blacs_grid_tall(bool tall) { detail::BlacsGrid::tall() = tall; }
 }  // namespace linalg
 
 Array<double> dot(const Array<double>& a_in, const Array<double>& b_in) {

@@ -15,12 +15,18 @@ BlacsGrid::BlacsGrid(const Communicator& comm) {
   rows_ = static_cast<int>(std::sqrt(static_cast<double>(p)));
   while (p % rows_) --rows_;
   cols_ = p / rows_;
+  if (tall()) std::swap(rows_, cols_);
   handle_ = Csys2blacs_handle(comm.native());
   context_ = handle_;
   Cblacs_gridinit(&context_, "Row", rows_, cols_);
   Cblacs_gridinfo(context_, &rows_, &cols_, &my_row_, &my_col_);
   if (my_row_ < 0) throw LinalgError("BLACS could not place this rank in a " + std::to_string(rows_) + " x " +
                                      std::to_string(cols_) + " grid");
+}
+
+bool& BlacsGrid::tall() {
+  static bool value = false;
+  return value;
 }
 
 BlacsGrid::~BlacsGrid() {

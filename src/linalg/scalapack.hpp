@@ -42,10 +42,12 @@ void pdgemm_(const char* transa, const char* transb, const int* m, const int* n,
 
 namespace rankwise::linalg::detail {
 
-/// A BLACS process grid over a communicator (rows x cols as square as the rank count allows).
+/// A BLACS process grid over a communicator: rows x cols as square as the rank count allows,
+/// with rows <= cols, or rows >= cols when `tall` (linalg::set_blacs_grid_tall).
 class BlacsGrid {
  public:
   explicit BlacsGrid(const Communicator& comm);
+  static bool& tall();
   ~BlacsGrid();
   BlacsGrid(const BlacsGrid&) = delete;
   BlacsGrid& operator=(const BlacsGrid&) = delete;

@@ -24,6 +24,9 @@ namespace linalg {
 /// Logically collective (every rank sets the same value).
 void set_scalapack_threshold(std::int64_t elements);
 std::int64_t scalapack_threshold_elements();
+/// Lay BLACS grids out with rows >= columns (P x 1 for a prime P) instead of rows <= columns.
+/// Logically collective.
+void set_blacs_grid_tall(bool tall);
 
 /// The inverse of a square matrix that fits one rank, computed with LAPACK (dgetrf + dgetri)
 /// identically on every rank. Local (records). Throws, at compute time and on every rank,

@@ -60,10 +60,15 @@ TEST(Dot, EveryShapeCombinationAndChunking) {
   }
 }
 
-// The ScaLAPACK path, forced on small inputs: BLACS grids 1x1, 1x2, 1x3 at 1, 2, 3 ranks.
-TEST(Dot, ScalapackPathMatchesNumpy) {
+// The ScaLAPACK path, forced on small inputs: BLACS grids 1x1, 1x2 / 2x1, 1x3 / 3x1 at 1, 2, 3
+// ranks (wide grids first, then tall ones).
+class Scalapack : public ::testing::TestWithParam<bool> {};
+INSTANTIATE_TEST_SUITE_P(Grids, Scalapack, ::testing::Values(false, true));
+
+TEST_P(Scalapack, PathMatchesNumpy) {
   const auto saved = rw::linalg::scalapack_threshold_elements();
   rw::linalg::set_scalapack_threshold(0);
+  rw::linalg::set_blacs_grid_tall(GetParam());
   const auto M = rw::from_ndarray(nd(ref()["M"]), rw::ChunkSpec{4, 5});
   const auto N = rw::from_ndarray(nd(ref()["N"]), rw::ChunkSpec{3, 7});
   expect_close(rw::dot(M, N).compute(), ref()["MN"], 1e-12);
@@ -87,6 +92,7 @@ TEST(Dot, ScalapackPathMatchesNumpy) {
   const auto yo = rw::from_ndarray(nd(ref()["y"]), 50);
   expect_close(rw::dot(rw::dot(rw::linalg::inv(rw::dot(Xo.T(), Xo)), Xo.T()), yo).compute(), ref()["ols"], 1e-10);
   rw::linalg::set_scalapack_threshold(saved);
+  rw::linalg::set_blacs_grid_tall(false);
 }
 
 // The talk's OLS slide, literally.

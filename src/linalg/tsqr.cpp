@@ -4,7 +4,10 @@
 #include <cmath>
 #include <limits>
 
+#include <map>
+
 #include "linalg/dense.hpp"
+#include "linalg/scalapack.hpp"
 #include "rankwise/array/creation.hpp"
 #include "rankwise/array/ops.hpp"
 #include "rankwise/array/random.hpp"
@@ -179,7 +182,86 @@ QR qr(const Array<double>& X) {
   return {q_times(plan, "qr (Q)", n, nullptr), from_combined(plan, "qr (R)", {n, n}, [](const Combined& c) { return c.r; })};
 }
 
+// General 2-D SVD with ScaLAPACK's pdgesvd: X moved to block-cyclic layout, factored, and U,
+// S, Vᵀ moved back (U in X's row blocks, S and Vᵀ as one block each).
+SVD svd_scalapack(const Array<double>& X) {
+  const auto m = X.shape()[0], n = X.shape()[1], k = std::min(m, n);
+  const auto& comm = array_detail::array_comm();
+  struct Result {
+    array_detail::BlockMap<double> u, s, vt;
+  };
+  const BlockGrid u_grid(Chunks{X.chunks()[0], {k}}), s_grid(Chunks{{k}}), vt_grid(Chunks{{k}, {n}});
+  const auto u_owners = OwnerMap::block(u_grid.size(), comm.size(), comm.rank());
+  const auto one_owner = OwnerMap::block(1, comm.size(), comm.rank());
+  const auto serial = array_detail::next_serial();
+  auto token = std::make_shared<int>(0);
+  auto collective_id = [=](Lowering& lowering) {
+    auto& ids = lowering.leaf_tasks[token.get()];
+    if (!ids.empty()) return ids.front();
+    graph::Task t;
+    t.key = {"pdgesvd-" + std::to_string(serial), {}};
+    t.label = "svd (ScaLAPACK pdgesvd)";
+    t.inputs = array_detail::lower_blocks(lowering, X.expr());
+    const auto x_grid = X.expr()->grid();
+    t.collective = [=](const Communicator& c, std::span<const graph::LocalInput> local) {
+      detail::BlacsGrid grid(c);
+      auto A = detail::make_cyclic(grid, static_cast<int>(m), static_cast<int>(n), 64);
+      auto U = detail::make_cyclic(grid, static_cast<int>(m), static_cast<int>(k), 64);
+      auto VT = detail::make_cyclic(grid, static_cast<int>(k), static_cast<int>(n), 64);
+      std::vector<std::pair<std::int64_t, const NDArray<double>*>> mine;
+      for (const auto& in : local) mine.push_back({static_cast<std::int64_t>(in.position), &in.value->get<NDArray<double>>()});
+      detail::scatter_blocks(c, grid, A, x_grid, mine);
+      std::vector<double> s(static_cast<std::size_t>(k));
+      const int one = 1, mm = static_cast<int>(m), nn = static_cast<int>(n);
+      int info = 0, lwork = -1;
+      double work_size = 0;
+      pdgesvd_("V", "V", &mm, &nn, A.local.data(), &one, &one, A.desc, s.data(), U.local.data(), &one, &one, U.desc,
+               VT.local.data(), &one, &one, VT.desc, &work_size, &lwork, &info);
+      lwork = static_cast<int>(work_size) + 1;
+      std::vector<double> work(static_cast<std::size_t>(lwork));
+      pdgesvd_("V", "V", &mm, &nn, A.local.data(), &one, &one, A.desc, s.data(), U.local.data(), &one, &one, U.desc,
+               VT.local.data(), &one, &one, VT.desc, work.data(), &lwork, &info);
+      if (info != 0) throw LinalgError("svd: pdgesvd did not converge (info " + std::to_string(info) + ")");
+      Result r;
+      r.u = detail::gather_blocks(c, grid, U, u_grid, u_owners);
+      r.vt = detail::gather_blocks(c, grid, VT, vt_grid, one_owner);
+      r.s.emplace(0, std::make_shared<const NDArray<double>>(Shape{k}, std::span<const double>(s)));  // on every rank
+      return graph::Value::of(std::make_shared<const Result>(std::move(r)));
+    };
+    ids.push_back(lowering.graph.append(std::move(t)));
+    return ids.front();
+  };
+  auto part = [=](const char* label, int which, const BlockGrid& g, const OwnerMap& owners) {
+    auto make = [=](Lowering& lowering, std::int64_t b) {
+      graph::Task pick;
+      pick.key = {std::string(label) + "-" + std::to_string(serial), {b}};
+      pick.label = label;
+      pick.inputs = {collective_id(lowering)};
+      pick.codec = graph::Codec::of<NDArray<double>>();
+      pick.owner_map = owners;
+      pick.block = b;
+      pick.kernel = [which, b](std::span<const graph::Value* const> in) {
+        const auto& r = *in[0]->get<std::shared_ptr<const Result>>();
+        const auto& blocks = which == 0 ? r.u : which == 1 ? r.s : r.vt;
+        return graph::Value::share(blocks.at(which == 1 ? 0 : b));
+      };
+      return lowering.graph.append(std::move(pick));
+    };
+    Shape shape;
+    for (const auto& c : g.chunks()) {
+      std::int64_t e = 0;
+      for (auto v : c) e += v;
+      shape.push_back(e);
+    }
+    return Array<double>(std::make_shared<array_detail::Stored<double>>(label, shape, g.chunks(), owners, make));
+  };
+  return {part("svd (U)", 0, u_grid, u_owners), part("svd (S)", 1, s_grid, one_owner),
+          part("svd (Vt)", 2, vt_grid, one_owner)};
+}
+
 SVD svd(const Array<double>& X) {
+  if (X.ndim() == 2 && (X.shape()[0] < X.shape()[1] || X.size() >= scalapack_threshold_elements()))
+    return svd_scalapack(X);
   const auto plan = plan_for(X, "svd");
   const auto n = X.shape()[1];
   auto factor = [](const Combined& c, int which) {

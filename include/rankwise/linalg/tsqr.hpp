@@ -23,7 +23,9 @@ struct SVD {
   Array<double> vt;
 };
 
-/// SVD of a tall-skinny X by TSQR followed by the SVD of R. Local (records).
+/// SVD of X: for a tall-skinny X by TSQR followed by the SVD of R; for a wide X, or one of at
+/// least the ScaLAPACK threshold's elements, by ScaLAPACK's pdgesvd on the BLACS grid.
+/// u (m x k), s (k,), vt (k x n) with k = min(m, n). Local (records).
 SVD svd(const Array<double>& X);
 
 /// A rank-k approximate SVD by randomised projection (Halko, Martinsson and Tropp; dask's

@@ -45,6 +45,7 @@ ref.update({"S_chol": L.tolist(), "S_tri_lower": np.linalg.solve(L, np.array([1.
             "S_tri_upper": np.linalg.solve(L.T, np.array([1.0, 2, 3])).tolist()})
 low = rng.normal(size=(300, 3)) @ rng.normal(size=(3, 8)) + 1e-6 * rng.normal(size=(300, 8))
 ref.update({"low": low.tolist(), "low_sv": np.linalg.svd(low, compute_uv=False)[:3].tolist()})
+ref["M_sv"] = np.linalg.svd(M, compute_uv=False).tolist()
 out = pathlib.Path(__file__).with_name("reference.json")
 out.write_text(json.dumps(ref, separators=(",", ":")))
 print(f"wrote {out}")

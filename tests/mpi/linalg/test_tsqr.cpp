@@ -69,6 +69,23 @@ TEST(Tsqr, SingularValuesMatchNumpy) {
   EXPECT_LT(max_abs_diff(rw::dot(us, vt).compute(), nd(ref()["X"])), 1e-11);
 }
 
+// A wide matrix goes to ScaLAPACK's pdgesvd; so does a tall one when the threshold says so.
+TEST(Tsqr, GeneralSvdThroughScalapack) {
+  const auto M = rw::from_ndarray(nd(ref()["M"]), rw::ChunkSpec{4, 5});
+  const auto [u, s, vt] = rw::linalg::svd(M);
+  EXPECT_EQ(u.shape(), (rw::Shape{6, 6}));
+  EXPECT_EQ(vt.shape(), (rw::Shape{6, 9}));
+  EXPECT_LT(max_abs_diff(s.compute(), nd(ref()["M_sv"])), 1e-12);
+  EXPECT_LT(max_abs_diff(rw::dot(u * s, vt).compute(), nd(ref()["M"])), 1e-12);
+  const auto saved = rw::linalg::scalapack_threshold_elements();
+  rw::linalg::set_scalapack_threshold(0);
+  const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{50, 6});
+  const auto [ux, sx, vtx] = rw::linalg::svd(X);
+  EXPECT_LT(max_abs_diff(sx.compute(), nd(ref()["sv"])), 1e-11);
+  EXPECT_LT(max_abs_diff(rw::dot(ux * sx, vtx).compute(), nd(ref()["X"])), 1e-11);
+  rw::linalg::set_scalapack_threshold(saved);
+}
+
 // A nearly rank-3 matrix: the randomised SVD finds its three singular values.
 TEST(Tsqr, CompressedSvdFindsTheLeadingSingularValues) {
   for (std::int64_t rows : {300, 45}) {

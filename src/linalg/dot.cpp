@@ -221,17 +221,8 @@ Array<double> dot_blocks(const Array<double>& a_in, const Array<double>& b_in) {
         return graph::Value::of(std::make_shared<const NDArray<double>>(finish(std::move(total))));
       };
       const auto sum_id = lowering.graph.append(std::move(sum));
-      graph::Task pick;
-      pick.key = {name + "-block", {ob}};
-      pick.label = "dot result";
-      pick.inputs = {sum_id};
-      pick.codec = graph::Codec::of<NDArray<double>>();
-      pick.owner_map = out_owners;
-      pick.block = ob;
-      pick.kernel = [](std::span<const graph::Value* const> in) {
-        return graph::Value::share(in[0]->get<std::shared_ptr<const NDArray<double>>>());
-      };
-      return lowering.graph.append(std::move(pick));
+      return array_detail::pick_block<double>(lowering, {name + "-block", {ob}}, "dot result", sum_id, out_owners, ob,
+                                              /*whole=*/true);
     }
     // Otherwise the output block's owner sums its partials in inner-block order.
     graph::Task sum;
@@ -298,17 +289,8 @@ Array<double> dot_scalapack(const Array<double>& a, const Array<double>& b) {
       };
       ids.push_back(lowering.graph.append(std::move(t)));
     }
-    graph::Task pick;
-    pick.key = {"pdgemm-block-" + std::to_string(serial), {ob}};
-    pick.label = "dot result";
-    pick.inputs = {ids.front()};
-    pick.codec = graph::Codec::of<NDArray<double>>();
-    pick.owner_map = out_owners;
-    pick.block = ob;
-    pick.kernel = [ob](std::span<const graph::Value* const> in) {
-      return graph::Value::share(in[0]->get<array_detail::BlockMap<double>>().at(ob));
-    };
-    return lowering.graph.append(std::move(pick));
+    return array_detail::pick_block<double>(lowering, {"pdgemm-block-" + std::to_string(serial), {ob}}, "dot result",
+                                            ids.front(), out_owners, ob);
   };
   return Array<double>(std::make_shared<array_detail::Stored<double>>("dot", Shape{M, N}, out_chunks, out_owners, make));
 }
@@ -339,17 +321,8 @@ Array<double> small_dense(const char* label, std::vector<Array<double>> inputs, 
       return graph::Value::of(std::make_shared<const NDArray<double>>(fn(args)));
     };
     const auto id = lowering.graph.append(std::move(t));
-    graph::Task pick;
-    pick.key = {std::string(label) + "-block-" + std::to_string(serial), {0}};
-    pick.label = label;
-    pick.inputs = {id};
-    pick.codec = graph::Codec::of<NDArray<double>>();
-    pick.owner_map = owners;
-    pick.block = 0;
-    pick.kernel = [](std::span<const graph::Value* const> in) {
-      return graph::Value::share(in[0]->get<std::shared_ptr<const NDArray<double>>>());
-    };
-    return lowering.graph.append(std::move(pick));
+    return array_detail::pick_block<double>(lowering, {std::string(label) + "-block-" + std::to_string(serial), {0}},
+                                            label, id, owners, 0, /*whole=*/true);
   };
   return Array<double>(std::make_shared<array_detail::Stored<double>>(label, shape, chunks, owners, make));
 }
@@ -397,17 +370,8 @@ Array<double> large_dense(const char* label, std::vector<Array<double>> inputs, 
       };
       ids.push_back(lowering.graph.append(std::move(t)));
     }
-    graph::Task pick;
-    pick.key = {std::string(label) + "-block-" + std::to_string(serial), {ob}};
-    pick.label = label;
-    pick.inputs = {ids.front()};
-    pick.codec = graph::Codec::of<NDArray<double>>();
-    pick.owner_map = out_owners;
-    pick.block = ob;
-    pick.kernel = [ob](std::span<const graph::Value* const> in) {
-      return graph::Value::share(in[0]->get<array_detail::BlockMap<double>>().at(ob));
-    };
-    return lowering.graph.append(std::move(pick));
+    return array_detail::pick_block<double>(lowering, {std::string(label) + "-block-" + std::to_string(serial), {ob}},
+                                            label, ids.front(), out_owners, ob);
   };
   return Array<double>(std::make_shared<array_detail::Stored<double>>(label, like.shape(), like.chunks(), out_owners, make));
 }

@@ -156,6 +156,22 @@ struct Gathered {
   }
 };
 
+namespace detail {
+/// Decodes the concatenated bytes of every rank (byte_offsets: size + 1 entries).
+template <class T>
+Gathered<T> decode_gathered(const std::vector<char>& all, const std::vector<std::int64_t>& byte_offsets, int size) {
+  Gathered<T> out;
+  out.offsets.assign(1, 0);
+  for (int r = 0; r < size; ++r) {
+    decode_all(std::span<const char>(all.data() + byte_offsets[r],
+                                     static_cast<std::size_t>(byte_offsets[r + 1] - byte_offsets[r])),
+               out.values);
+    out.offsets.push_back(static_cast<std::int64_t>(out.values.size()));
+  }
+  return out;
+}
+}  // namespace detail
+
 /// Gathers every rank's `local` elements on every rank, in rank order. Collective.
 template <class T>
 Gathered<T> allgatherv(const Communicator& comm, std::span<const T> local) {
@@ -163,15 +179,7 @@ Gathered<T> allgatherv(const Communicator& comm, std::span<const T> local) {
   detail::append_all(mine, local);
   std::vector<std::int64_t> byte_offsets;
   const auto all = detail::allgatherv_bytes(comm, mine, byte_offsets);
-  Gathered<T> out;
-  out.offsets.assign(1, 0);
-  for (int r = 0; r < comm.size(); ++r) {
-    detail::decode_all(std::span<const char>(all.data() + byte_offsets[r],
-                                             static_cast<std::size_t>(byte_offsets[r + 1] - byte_offsets[r])),
-                       out.values);
-    out.offsets.push_back(static_cast<std::int64_t>(out.values.size()));
-  }
-  return out;
+  return detail::decode_gathered<T>(all, byte_offsets, comm.size());
 }
 
 /// Gathers every rank's `local` elements on `root` only, in rank order; other ranks get an empty
@@ -182,16 +190,8 @@ Gathered<T> gatherv(const Communicator& comm, std::span<const T> local, int root
   detail::append_all(mine, local);
   std::vector<std::int64_t> byte_offsets;
   const auto all = detail::gatherv_bytes(comm, mine, root, byte_offsets);
-  Gathered<T> out;
-  if (comm.rank() != root) return out;
-  out.offsets.assign(1, 0);
-  for (int r = 0; r < comm.size(); ++r) {
-    detail::decode_all(std::span<const char>(all.data() + byte_offsets[r],
-                                             static_cast<std::size_t>(byte_offsets[r + 1] - byte_offsets[r])),
-                       out.values);
-    out.offsets.push_back(static_cast<std::int64_t>(out.values.size()));
-  }
-  return out;
+  if (comm.rank() != root) return {};
+  return detail::decode_gathered<T>(all, byte_offsets, comm.size());
 }
 
 /// Returns every rank's `value`, indexed by rank. Collective.

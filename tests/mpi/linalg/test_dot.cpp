@@ -6,32 +6,15 @@
 #include "rankwise/array.hpp"
 #include "rankwise/linalg/dot.hpp"
 #include "support/mpi_test.hpp"
+#include "support/reference.hpp"
 
 namespace rw = rankwise;
 using rankwise::testing::comm;
 
 namespace {
 
-const nlohmann::json& ref() {
-  static const nlohmann::json j = [] {
-    std::ifstream in(rankwise::testing::data_path("linalg/reference.json"));
-    return nlohmann::json::parse(in);
-  }();
-  return j;
-}
-
-rw::NDArray<double> nd(const nlohmann::json& v) {
-  if (v.is_number()) return rw::NDArray<double>(rw::Shape{}, {v.get<double>()});
-  if (!v[0].is_array()) {
-    rw::NDArray<double> out({static_cast<std::int64_t>(v.size())});
-    for (std::size_t i = 0; i < v.size(); ++i) out.data()[i] = v[i].get<double>();
-    return out;
-  }
-  rw::NDArray<double> out({static_cast<std::int64_t>(v.size()), static_cast<std::int64_t>(v[0].size())});
-  for (std::size_t i = 0; i < v.size(); ++i)
-    for (std::size_t j = 0; j < v[0].size(); ++j) out(i, j) = v[i][j].get<double>();
-  return out;
-}
+const nlohmann::json& ref() { return rankwise::testing::reference("linalg/reference.json"); }
+rw::NDArray<double> nd(const nlohmann::json& v) { return rankwise::testing::to_ndarray(v); }
 
 void expect_close(const rw::NDArray<double>& got, const nlohmann::json& want, double tol) {
   const auto e = nd(want);

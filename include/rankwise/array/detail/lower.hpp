@@ -1,6 +1,7 @@
 #pragma once
 // Lowering array expressions to task graphs: fused block tasks, reductions, assembly.
 #include <algorithm>
+#include <map>
 
 #include "rankwise/array/detail/nodes.hpp"
 #include "rankwise/array/detail/reducers.hpp"
@@ -112,6 +113,31 @@ std::vector<graph::TaskId> lower_blocks(Lowering& lowering, const ExprPtr<T>& e)
   std::vector<graph::TaskId> out(static_cast<std::size_t>(e->grid().size()), -1);
   for (auto b : round_order(owners)) out[static_cast<std::size_t>(b)] = lower_block(lowering, e, owners, b);
   return out;
+}
+
+/// This rank's blocks of a collective task's result (rechunk, ScaLAPACK): block number -> block.
+template <class T>
+using BlockMap = std::map<std::int64_t, std::shared_ptr<const NDArray<T>>>;
+
+/// Adds a task on block `b`'s owner that hands out that block of a collective task's result
+/// without copying it: the result is a BlockMap<T> of this rank's blocks, or (`whole`) one
+/// shared NDArray that is the block itself.
+template <class T>
+graph::TaskId pick_block(Lowering& lowering, graph::TaskKey key, std::string label, graph::TaskId source,
+                         const OwnerMap& owners, std::int64_t b, bool whole = false) {
+  graph::Task pick;
+  pick.key = std::move(key);
+  pick.label = std::move(label);
+  pick.inputs = {source};
+  pick.codec = graph::Codec::of<NDArray<T>>();
+  pick.owner_map = owners;
+  pick.block = b;
+  pick.cost = 1e-7;
+  pick.kernel = [b, whole](std::span<const graph::Value* const> in) {
+    if (whole) return graph::Value::share(in[0]->get<std::shared_ptr<const NDArray<T>>>());
+    return graph::Value::share(in[0]->get<BlockMap<T>>().at(b));
+  };
+  return lowering.graph.append(std::move(pick));
 }
 
 /// A block number and its partial accumulator, as gathered by a combine.

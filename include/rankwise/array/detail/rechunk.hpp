@@ -45,9 +45,6 @@ inline std::pair<std::int64_t, std::int64_t> overlapping(const std::vector<std::
   return {std::max<std::int64_t>(first, 0), std::max<std::int64_t>(last, first + 1)};
 }
 
-template <class T>
-using BlockMap = std::map<std::int64_t, std::shared_ptr<const NDArray<T>>>;
-
 /// The collective kernel: local input blocks in, this rank's output blocks out.
 template <class T>
 BlockMap<T> redistribute(const Communicator& comm, const BlockGrid& in_grid, const BlockGrid& out_grid,
@@ -149,18 +146,8 @@ Array<Elem> Array<Elem>::rechunk(const ChunkSpec& chunks_spec) const {
       };
       ids.push_back(lowering.graph.append(std::move(t)));
     }
-    graph::Task pick;
-    pick.key = {"rechunk-block-" + std::to_string(serial), {ob}};
-    pick.label = "rechunked block";
-    pick.inputs = {ids.front()};
-    pick.codec = graph::Codec::of<NDArray<Elem>>();
-    pick.owner_map = out_owners;
-    pick.block = ob;
-    pick.cost = 1e-7;
-    pick.kernel = [ob](std::span<const graph::Value* const> in) {
-      return graph::Value::share(in[0]->get<array_detail::BlockMap<Elem>>().at(ob));
-    };
-    return lowering.graph.append(std::move(pick));
+    return array_detail::pick_block<Elem>(lowering, {"rechunk-block-" + std::to_string(serial), {ob}}, "rechunked block",
+                                          ids.front(), out_owners, ob);
   };
   return Array(std::make_shared<array_detail::Stored<Elem>>("rechunk", shape(), out_grid.chunks(), out_owners, make));
 }

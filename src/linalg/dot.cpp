@@ -1,6 +1,7 @@
 // dot / matmul: partial products per inner block, summed in block order.
 #include "rankwise/linalg/dot.hpp"
 
+#include <array>
 #include <atomic>
 #include <cstdlib>
 
@@ -146,12 +147,13 @@ Array<double> dot_blocks(const Array<double>& a_in, const Array<double>& b_in) {
   const auto n_inner = static_cast<std::int64_t>(A.chunks[1].size());
   const auto serial = array_detail::next_serial();
   const auto name = "dot-" + std::to_string(serial);
-  auto token = std::make_shared<int>(0);
+  // Identify this product's operand block tasks in a lowering (one token per operand).
+  const std::array<std::shared_ptr<int>, 2> tokens{std::make_shared<int>(0), std::make_shared<int>(1)};
 
   auto make = [=](Lowering& lowering, std::int64_t ob) -> graph::TaskId {
     // Operand block tasks, each lowered once per computation.
     auto operand_task = [&](const Operand& op, std::int64_t block, int which) {
-      auto& ids = lowering.leaf_tasks[reinterpret_cast<const char*>(token.get()) + which];
+      auto& ids = lowering.leaf_tasks[tokens[which].get()];
       if (ids.empty()) ids.assign(static_cast<std::size_t>(op.expr->grid().size()), -1);
       auto& id = ids[static_cast<std::size_t>(block)];
       if (id < 0) id = array_detail::lower_block(lowering, op.expr, array_detail::owners_of(*op.expr), block);

@@ -32,11 +32,11 @@ namespace detail {
 /// element type (so HDF5 keeps the transfer collective) and widened in memory.
 class Hdf5Reader;
 std::shared_ptr<Hdf5Reader> open_reader(const std::string& file, const std::string& dataset, const DatasetInfo& info);
-/// Round `round` of the reader for the blocks `grid` assigns by `owners`; returns this rank's
-/// block as NDArray<T> (an empty array when it has none). Collective.
+/// Round `round` of the reader (see array_detail::Rounds); returns this rank's block as
+/// NDArray<T> (an empty array when it has none). Collective.
 template <class T>
-graph::Value read_round(Hdf5Reader& reader, const Communicator& comm, const BlockGrid& grid, const OwnerMap& owners,
-                        std::int64_t round);
+graph::Value read_round(Hdf5Reader& reader, const Communicator& comm, const BlockGrid& grid,
+                        const array_detail::Rounds& rounds, std::int64_t round);
 
 struct WriteOptions;
 class Hdf5Writer;

@@ -88,22 +88,46 @@ graph::TaskId lower_block(Lowering& lowering, const ExprPtr<T>& e, const OwnerMa
   return lowering.graph.append(std::move(t));
 }
 
-/// The blocks in "round" order: every rank's first block, then every rank's second, ... Tasks
-/// added in this order interleave the ranks' work, so collective steps that serve one round
-/// (HDF5 reads) come right before the tasks that consume them, on every rank: blocks stream.
-inline std::vector<std::int64_t> round_order(const OwnerMap& owners) {
-  std::vector<std::vector<std::int64_t>> per_rank;
-  std::size_t rounds = 0;
-  for (int r = 0; r < owners.num_ranks(); ++r) {
-    per_rank.push_back(owners.blocks_of(r));
-    rounds = std::max(rounds, per_rank.back().size());
+/// Blocks grouped in "rounds": round k holds every rank's k-th block. Lowering tasks in round
+/// order interleaves the ranks' work, so collective steps that serve one round (HDF5 reads and
+/// writes) come right before the tasks that consume that round on every rank: blocks stream.
+/// Built once in O(blocks).
+class Rounds {
+ public:
+  explicit Rounds(const OwnerMap& owners) : round_of_(static_cast<std::size_t>(owners.num_blocks()), 0) {
+    for (int r = 0; r < owners.num_ranks(); ++r) {
+      per_rank_.push_back(owners.blocks_of(r));
+      const auto& mine = per_rank_.back();
+      for (std::size_t k = 0; k < mine.size(); ++k) round_of_[static_cast<std::size_t>(mine[k])] = static_cast<std::int64_t>(k);
+      count_ = std::max(count_, static_cast<std::int64_t>(mine.size()));
+    }
   }
-  std::vector<std::int64_t> order;
-  for (std::size_t k = 0; k < rounds; ++k)
-    for (const auto& mine : per_rank)
-      if (k < mine.size()) order.push_back(mine[k]);
-  return order;
-}
+  /// Number of rounds (the most blocks any rank owns).
+  std::int64_t count() const noexcept { return count_; }
+  /// The round of block `b`: its position among its owner's blocks.
+  std::int64_t round_of(std::int64_t b) const { return round_of_[static_cast<std::size_t>(b)]; }
+  /// The block rank `rank` handles in `round`, or -1.
+  std::int64_t block(int rank, std::int64_t round) const {
+    const auto& mine = per_rank_[static_cast<std::size_t>(rank)];
+    return round < static_cast<std::int64_t>(mine.size()) ? mine[static_cast<std::size_t>(round)] : -1;
+  }
+  /// Every block, round by round (rank order inside a round).
+  std::vector<std::int64_t> order() const {
+    std::vector<std::int64_t> out;
+    for (std::int64_t k = 0; k < count_; ++k)
+      for (int r = 0; r < static_cast<int>(per_rank_.size()); ++r)
+        if (const auto b = block(r, k); b >= 0) out.push_back(b);
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<std::int64_t>> per_rank_;
+  std::vector<std::int64_t> round_of_;
+  std::int64_t count_ = 0;
+};
+
+/// The blocks of `owners` in round order (see Rounds).
+inline std::vector<std::int64_t> round_order(const OwnerMap& owners) { return Rounds(owners).order(); }
 
 /// Adds one fused task per block of `e` (owner-computes, in round order); returns their ids in
 /// block order.

@@ -50,6 +50,30 @@ class GlobalWalk {
   bool full_rows_ = false;
 };
 
+/// Copies elements [offset, offset + count) of a block of `shape` (row-major) from `src`, where
+/// the element at coordinates c lives at src[base + sum(c[d] * strides[d])]. Broadcasting
+/// (zero strides), transposes (permuted strides) and slices (scaled strides) all read this way.
+template <class T>
+void gather_strided(const T* src, const Shape& shape, std::int64_t offset, std::int64_t count, std::int64_t base,
+                    const std::vector<std::int64_t>& strides, T* out) {
+  const auto nd = shape.size();
+  std::vector<std::int64_t> coords(nd);
+  unravel(offset, shape, coords.data());
+  std::int64_t at = base;
+  for (std::size_t d = 0; d < nd; ++d) at += coords[d] * strides[d];
+  for (std::int64_t k = 0; k < count; ++k) {
+    out[k] = src[at];
+    for (std::size_t d = nd; d-- > 0;) {
+      if (++coords[d] < shape[d]) {
+        at += strides[d];
+        break;
+      }
+      at -= (shape[d] - 1) * strides[d];
+      coords[d] = 0;
+    }
+  }
+}
+
 /// Elements computed from their global position: random, arange, zeros, eye, ...
 /// `fn(global_flat, walk)` returns the element.
 template <class T>
@@ -221,27 +245,14 @@ class Broadcast final : public Expr<T> {
     const auto& block = *static_cast<const NDArray<T>*>(slot.get());
     // Strides of the operand block seen from the output block: 0 along stretched dimensions.
     const auto nd = ctx.shape.size();
-    std::vector<std::int64_t> strides(nd, 0), coords(nd);
+    std::vector<std::int64_t> strides(nd, 0);
     std::int64_t s = 1;
     for (std::size_t d = nd; d-- > static_cast<std::size_t>(lead_);) {
       const auto xd = d - static_cast<std::size_t>(lead_);
       strides[d] = x_->shape()[xd] == 1 ? 0 : s;
       s *= block.shape()[xd];
     }
-    unravel(offset, ctx.shape, coords.data());
-    std::int64_t src = 0;
-    for (std::size_t d = 0; d < nd; ++d) src += coords[d] * strides[d];
-    for (std::int64_t k = 0; k < count; ++k) {
-      buffer[k] = block.data()[src];
-      for (std::size_t d = nd; d-- > 0;) {
-        if (++coords[d] < ctx.shape[d]) {
-          src += strides[d];
-          break;
-        }
-        src -= (ctx.shape[d] - 1) * strides[d];
-        coords[d] = 0;
-      }
-    }
+    gather_strided(block.data(), ctx.shape, offset, count, 0, strides, buffer);
     return buffer;
   }
   void required_inputs(const std::vector<std::int64_t>& index, std::vector<InputRef>& out) const override {
@@ -282,27 +293,14 @@ class Select final : public Expr<T> {
     if (!slot) slot = std::make_shared<NDArray<T>>(evaluate_block(*x_, src.block, ctx));
     const auto& block = *static_cast<const NDArray<T>*>(slot.get());
     const auto nd = ctx.shape.size();
-    std::vector<std::int64_t> block_strides(block.shape().size(), 1), strides(nd), coords(nd);
+    std::vector<std::int64_t> block_strides(block.shape().size(), 1), strides(nd);
     for (std::size_t d = block_strides.size(); d-- > 1;) block_strides[d - 1] = block_strides[d] * block.shape()[d];
     std::int64_t base = 0;
     for (std::size_t d = 0; d < nd; ++d) {
       strides[d] = block_strides[axes_[d]] * src.step[d];
       base += block_strides[axes_[d]] * src.start[d];
     }
-    unravel(offset, ctx.shape, coords.data());
-    std::int64_t at = base;
-    for (std::size_t d = 0; d < nd; ++d) at += coords[d] * strides[d];
-    for (std::int64_t k = 0; k < count; ++k) {
-      buffer[k] = block.data()[at];
-      for (std::size_t d = nd; d-- > 0;) {
-        if (++coords[d] < ctx.shape[d]) {
-          at += strides[d];
-          break;
-        }
-        at -= (ctx.shape[d] - 1) * strides[d];
-        coords[d] = 0;
-      }
-    }
+    gather_strided(block.data(), ctx.shape, offset, count, base, strides, buffer);
     return buffer;
   }
   void required_inputs(const std::vector<std::int64_t>& index, std::vector<InputRef>& out) const override {

@@ -7,25 +7,6 @@ namespace rankwise::io {
 
 namespace detail {
 
-/// The round of block `b`: its position among its owner's blocks.
-inline std::int64_t round_of(const OwnerMap& owners, std::int64_t b) {
-  const auto mine = owners.blocks_of(owners.owner(b));
-  return std::lower_bound(mine.begin(), mine.end(), b) - mine.begin();
-}
-
-/// The block rank `rank` handles in `round`, or -1.
-inline std::int64_t block_in_round(const OwnerMap& owners, int rank, std::int64_t round) {
-  const auto mine = owners.blocks_of(rank);
-  return round < static_cast<std::int64_t>(mine.size()) ? mine[static_cast<std::size_t>(round)] : -1;
-}
-
-inline std::int64_t num_rounds(const OwnerMap& owners) {
-  std::int64_t rounds = 0;
-  for (int r = 0; r < owners.num_ranks(); ++r)
-    rounds = std::max<std::int64_t>(rounds, static_cast<std::int64_t>(owners.blocks_of(r).size()));
-  return rounds;
-}
-
 /// Reads a hyperslab (start, count per dimension; an empty count means: take part with nothing)
 /// collectively, converting to T. Collective.
 void read_slab(Hdf5Reader& reader, const std::vector<std::int64_t>& start, const std::vector<std::int64_t>& count,
@@ -40,9 +21,9 @@ const char* type_code() {
 }
 
 template <class T>
-graph::Value read_round(Hdf5Reader& reader, const Communicator& comm, const BlockGrid& grid, const OwnerMap& owners,
-                        std::int64_t round) {
-  const auto b = block_in_round(owners, comm.rank(), round);
+graph::Value read_round(Hdf5Reader& reader, const Communicator& comm, const BlockGrid& grid,
+                        const array_detail::Rounds& rounds, std::int64_t round) {
+  const auto b = rounds.block(comm.rank(), round);
   std::vector<std::int64_t> start, count;
   NDArray<T> block(Shape(static_cast<std::size_t>(grid.ndim()), 0));
   if (b >= 0) {
@@ -77,27 +58,27 @@ Array<T> read_hdf5(const std::string& file, const std::string& dataset, const Ch
   });
   const BlockGrid grid(normalized);
   const auto owners = OwnerMap::block(grid.size(), comm.size(), comm.rank());
-  const auto rounds = detail::num_rounds(owners);
+  const auto rounds = std::make_shared<const array_detail::Rounds>(owners);  // shared by every block's task
   auto state = std::make_shared<std::pair<std::string, std::string>>(file, dataset);
   const auto serial = array_detail::next_serial();
   auto make = [state, info, grid, owners, rounds, serial](array_detail::Lowering& lowering, std::int64_t b) {
     // One collective read task per round (shared by the blocks of that round), then a
     // pass-through task per block on its owner. Rounds are added as blocks are first needed,
     // so each rank's consumers of round k come before round k + 1: reads stream.
-    const auto round = detail::round_of(owners, b);
+    const auto round = rounds->round_of(b);
     auto& round_ids = lowering.leaf_tasks[state.get()];
-    if (round_ids.empty()) round_ids.assign(static_cast<std::size_t>(rounds), -1);
+    if (round_ids.empty()) round_ids.assign(static_cast<std::size_t>(rounds->count()), -1);
     auto& rid = round_ids[static_cast<std::size_t>(round)];
     if (rid < 0) {
       graph::Task t;
       t.key = {"read_hdf5-" + std::to_string(serial), {round}};
       t.label = "read_hdf5 " + state->second;
       t.codec = graph::Codec::of<NDArray<T>>();
-      t.collective = [state, info, grid, owners, round](const Communicator& c, std::span<const graph::LocalInput>) {
+      t.collective = [state, info, grid, rounds, round](const Communicator& c, std::span<const graph::LocalInput>) {
         // Each round opens the file (a collective open): simple, and nothing stays open if a
         // computation ends early.
         auto reader = detail::open_reader(state->first, state->second, info);
-        return detail::read_round<T>(*reader, c, grid, owners, round);
+        return detail::read_round<T>(*reader, c, grid, *rounds, round);
       };
       rid = lowering.graph.append(std::move(t));
     }
@@ -123,14 +104,14 @@ void to_hdf5(const Array<T>& array, const std::string& file, const std::string& 
   const auto& e = array.expr();
   const auto owners = array_detail::owners_of(*e);
   const auto grid = e->grid();
-  const auto rounds = detail::num_rounds(owners);
+  const array_detail::Rounds rounds(owners);
   array_detail::Lowering lowering;
-  for (std::int64_t round = 0; round < rounds; ++round) {
+  for (std::int64_t round = 0; round < rounds.count(); ++round) {
     // The blocks of this round, then one collective write of them: memory stays at a round.
     graph::Task w;
     std::vector<std::int64_t> block_ids;
     for (int r = 0; r < comm.size(); ++r)
-      if (const auto b = detail::block_in_round(owners, r, round); b >= 0) {
+      if (const auto b = rounds.block(r, round); b >= 0) {
         w.inputs.push_back(array_detail::lower_block(lowering, e, owners, b));
         block_ids.push_back(b);
       }

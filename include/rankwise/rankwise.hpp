@@ -9,5 +9,7 @@
 #include "rankwise/delayed/delayed.hpp"
 #include "rankwise/array.hpp"
 #include "rankwise/io/hdf5.hpp"
+#include "rankwise/io/csv.hpp"
+#include "rankwise/frame/dataframe.hpp"
 #include "rankwise/linalg/dot.hpp"
 #include "rankwise/linalg/tsqr.hpp"

@@ -1,0 +1,431 @@
+// read_csv's source: file listing, header and sample probes, schema agreement, byte-range
+// partitions, and the partition reader with projection pushdown.
+#include <glob.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numeric>
+
+#include <absl/container/flat_hash_map.h>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+#include <fmt/format.h>
+
+#include "io/detail/csv_source.hpp"
+#include "io/detail/csv_tokenizer.hpp"
+#include "rankwise/runtime/agree.hpp"
+#include "rankwise/runtime/collectives.hpp"
+#include "rankwise/runtime/log.hpp"
+
+namespace rankwise::io::csv_detail {
+
+std::int64_t CsvFile::record_start(const char* data, std::int64_t offset) const {
+  if (offset <= data_start) return data_start;
+  if (offset >= size) return size;
+  for (const auto& [split, start] : record_starts)
+    if (split == offset) return start;
+  if (data[offset - 1] == '\n') return offset;
+  const void* nl = std::memchr(data + offset, '\n', static_cast<std::size_t>(size - offset));
+  return nl ? static_cast<const char*>(nl) - data + 1 : size;
+}
+
+Schema CsvSource::schema() const {
+  Schema s;
+  for (const int c : kept) {
+    s.names.push_back(file_schema.names[static_cast<std::size_t>(c)]);
+    s.dtypes.push_back(file_schema.dtypes[static_cast<std::size_t>(c)]);
+  }
+  return s;
+}
+
+namespace {
+
+bool has_glob_chars(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
+
+// Every file of the patterns, in order (each glob sorted); errors name the pattern.
+std::vector<std::string> list_files(const std::vector<std::string>& patterns) {
+  std::vector<std::string> out;
+  RANKWISE_CHECK(!patterns.empty(), ValueError, "read_csv: no file or pattern given");
+  for (const auto& pat : patterns) {
+    if (!has_glob_chars(pat)) {
+      struct stat st {};
+      if (::stat(pat.c_str(), &st) != 0) throw IoError(fmt::format("read_csv: no such file: '{}'", pat));
+      if (S_ISDIR(st.st_mode)) throw IoError(fmt::format("read_csv: '{}' is a directory", pat));
+      out.push_back(pat);
+      continue;
+    }
+    glob_t g{};
+    const int rc = ::glob(pat.c_str(), 0, nullptr, &g);
+    std::vector<std::string> found;
+    if (rc == 0)
+      for (std::size_t i = 0; i < g.gl_pathc; ++i) found.emplace_back(g.gl_pathv[i]);
+    ::globfree(&g);
+    if (found.empty()) throw IoError(fmt::format("read_csv: no files match '{}'", pat));
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+// What one rank learned about one file.
+struct FileProbe {
+  std::int32_t file = 0;
+  std::int64_t size = 0, data_start = 0;
+  std::vector<std::string> header;       // names in the header line (or "0".. without header)
+  bool has_data = false;                 // some record after the header
+  bool has_quotes = false;               // a quote character in the sampled bytes
+  std::vector<std::uint8_t> can, seen;   // per column: TypeBits all sampled values allow; any non-null
+  template <class A>
+  void serialize(A& a, unsigned) { a & file & size & data_start & header & has_data & has_quotes & can & seen; }
+};
+
+// Offset just past `lines` physical lines from `offset`.
+std::int64_t skip_lines(const char* data, std::int64_t size, std::int64_t offset, std::int64_t lines) {
+  for (std::int64_t k = 0; k < lines && offset < size; ++k) {
+    const void* nl = std::memchr(data + offset, '\n', static_cast<std::size_t>(size - offset));
+    offset = nl ? static_cast<const char*>(nl) - data + 1 : size;
+  }
+  return offset;
+}
+
+FileProbe probe_file(int index, const std::string& path, const CsvOptions& o) {
+  FileProbe probe;
+  probe.file = index;
+  MappedFile file(path);
+  probe.size = file.size();
+  const char* data = file.data();
+  std::int64_t at = 0;
+  if (probe.size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) at = 3;
+  at = skip_lines(data, probe.size, at, o.skiprows + std::max(o.header, 0));
+  // Wide enough for any header the file could have: count separators of the first line.
+  const void* nl = at < probe.size ? std::memchr(data + at, '\n', static_cast<std::size_t>(probe.size - at)) : nullptr;
+  const std::int64_t first_end = nl ? static_cast<const char*>(nl) - data : probe.size;
+  const int width = 1 + static_cast<int>(std::count(data + at, data + first_end, o.sep)) + 1;
+  Tokenizer tok(data, probe.size, o, width);
+  // Header line (blank lines before it are skipped).
+  while (at < probe.size) {
+    const auto r = tok.parse(at);
+    if (r.blank) { at = r.next; continue; }
+    for (int k = 0; k < std::min(r.num_fields, width); ++k) probe.header.emplace_back(tok.field(k));
+    if (o.header >= 0) at = r.next;  // without a header the first record is data
+    break;
+  }
+  if (o.header < 0)
+    for (std::size_t k = 0; k < probe.header.size(); ++k) probe.header[k] = std::to_string(k);
+  probe.data_start = at;
+  const int ncols = static_cast<int>(probe.header.size());
+  probe.can.assign(static_cast<std::size_t>(ncols), 0xff);
+  probe.seen.assign(static_cast<std::size_t>(ncols), 0);
+  if (ncols == 0 || at >= probe.size) return probe;
+  // Samples: the whole data when small, else evenly spaced windows from start to end.
+  const NaSet na(o);
+  Tokenizer sampler(data, probe.size, o, ncols);
+  const std::int64_t data_bytes = probe.size - at;
+  const int windows = data_bytes <= o.sample_bytes ? 1 : 8;
+  const std::int64_t window = data_bytes <= o.sample_bytes ? data_bytes : std::max<std::int64_t>(o.sample_bytes / windows, 4096);
+  for (int w = 0; w < windows; ++w) {
+    std::int64_t begin = at + (windows == 1 ? 0 : (data_bytes - window) * w / (windows - 1));
+    begin = sampler.line_start_at_or_after(begin, at);
+    const std::int64_t stop = std::min(probe.size, begin + window);
+    if (begin < stop && std::memchr(data + begin, o.quotechar, static_cast<std::size_t>(stop - begin))) probe.has_quotes = true;
+    try {
+      for (std::int64_t p = begin; p < stop;) {
+        const auto r = sampler.parse(p);
+        p = r.next;
+        if (r.blank) continue;
+        probe.has_data = true;
+        if (r.num_fields != ncols) continue;  // bad lines are judged at read time
+        for (int c = 0; c < ncols; ++c) {
+          const auto f = sampler.field(c);
+          if (na.contains(f)) continue;
+          probe.seen[static_cast<std::size_t>(c)] = 1;
+          probe.can[static_cast<std::size_t>(c)] &= classify(f);
+        }
+      }
+    } catch (const ParseError&) {
+      if (w == 0) throw;  // a window that starts mid-quote may misread; the first one cannot
+    }
+  }
+  return probe;
+}
+
+DType infer_dtype(std::uint8_t can, bool seen, const CsvOptions& o) {
+  if (!seen) return DType::float64;
+  if (can & can_bool) return DType::boolean;
+  if (can & can_int) return o.assume_missing ? DType::float64 : DType::int64;
+  if (can & can_float) return DType::float64;
+  if (can & can_datetime) return DType::datetime;
+  return DType::string;
+}
+
+}  // namespace
+
+std::shared_ptr<const CsvSource> open_csv(const std::vector<std::string>& patterns, const CsvOptions& o,
+                                          const Communicator& comm) {
+  RANKWISE_CHECK(o.sep != '\n' && o.sep != o.quotechar, ValueError, "read_csv: invalid separator");
+  RANKWISE_CHECK(o.blocksize > 0, ValueError, "read_csv: blocksize must be positive");
+  // Rank 0 lists (one view of the file system), everyone learns the list.
+  std::vector<std::string> paths = agree(comm, "read_csv", [&] {
+    return comm.rank() == 0 ? list_files(patterns) : std::vector<std::string>{};
+  });
+  bcast(comm, paths, 0);
+  // Each rank probes every P-th file; the probes are shared.
+  std::vector<FileProbe> mine = agree(comm, "read_csv", [&] {
+    std::vector<FileProbe> probes;
+    for (std::size_t f = static_cast<std::size_t>(comm.rank()); f < paths.size(); f += static_cast<std::size_t>(comm.size()))
+      probes.push_back(probe_file(static_cast<int>(f), paths[f], o));
+    return probes;
+  });
+  auto gathered = allgatherv(comm, std::span<const FileProbe>(mine));
+  std::vector<FileProbe> probes(paths.size());
+  for (auto& p : gathered.values) probes[static_cast<std::size_t>(p.file)] = std::move(p);
+
+  auto source = std::make_shared<CsvSource>();
+  source->options = o;
+  // The header: the first file that has one; every other non-empty file must agree.
+  const FileProbe* first = nullptr;
+  for (const auto& p : probes)
+    if (!p.header.empty()) { first = &p; break; }
+  std::vector<std::string> names = first ? first->header : std::vector<std::string>{};
+  for (const auto& p : probes) {
+    if (p.header.empty() || p.header == names) continue;
+    throw ParseError(fmt::format("read_csv: '{}' has columns [{}] but '{}' has [{}]", paths[static_cast<std::size_t>(p.file)],
+                                 fmt::join(p.header, ", "), paths[static_cast<std::size_t>(first->file)], fmt::join(names, ", ")));
+  }
+  const auto ncols = names.size();
+  if (!o.names.empty()) {
+    RANKWISE_CHECK(o.names.size() == ncols || ncols == 0, ValueError,
+                   fmt::format("read_csv: {} names given for {} columns", o.names.size(), ncols));
+    names = o.names;
+  }
+  // Merge the samples, then apply the user's dtypes.
+  std::vector<std::uint8_t> can(names.size(), 0xff), seen(names.size(), 0);
+  for (const auto& p : probes)
+    for (std::size_t c = 0; c < std::min(p.can.size(), names.size()); ++c) {
+      can[c] &= p.can[c];
+      seen[c] |= p.seen[c];
+    }
+  Schema& schema = source->file_schema;
+  schema.names = names;
+  for (std::size_t c = 0; c < names.size(); ++c) schema.dtypes.push_back(infer_dtype(can[c], seen[c] != 0, o));
+  const auto index_of = [&](const std::string& name, const char* option) {
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end())
+      throw ValueError(fmt::format("read_csv: {} names column '{}', which is not in [{}]", option, name, fmt::join(names, ", ")));
+    return static_cast<std::size_t>(it - names.begin());
+  };
+  for (const auto& name : o.parse_dates) schema.dtypes[index_of(name, "parse_dates")] = DType::datetime;
+  for (const auto& [name, type] : o.dtype) schema.dtypes[index_of(name, "dtype")] = parse_dtype(type);
+  if (o.usecols.empty()) {
+    source->kept.resize(names.size());
+    std::iota(source->kept.begin(), source->kept.end(), 0);
+  } else {
+    std::vector<bool> keep(names.size());
+    for (const auto& name : o.usecols) keep[index_of(name, "usecols")] = true;
+    for (std::size_t c = 0; c < names.size(); ++c)
+      if (keep[c]) source->kept.push_back(static_cast<int>(c));
+  }
+  // Files and partitions: the data bytes of all files, cut evenly.
+  for (std::size_t f = 0; f < paths.size(); ++f) {
+    const auto& p = probes[f];
+    source->files.push_back({paths[f], p.size, p.header.empty() ? p.size : p.data_start, p.has_quotes, {}});
+    source->total_bytes += source->files.back().size - source->files.back().data_start;
+  }
+  const std::int64_t total = source->total_bytes;
+  const std::int64_t nparts = std::max<std::int64_t>(comm.size(), (total + o.blocksize - 1) / o.blocksize);
+  source->partitions.resize(static_cast<std::size_t>(nparts));
+  std::int64_t file_base = 0;  // global data offset of the current file's first data byte
+  std::size_t current = 0;
+  for (std::int64_t part = 0; part < nparts; ++part) {
+    const std::int64_t lo = total * part / nparts, hi = total * (part + 1) / nparts;
+    std::int64_t at = lo;
+    while (at < hi) {
+      const auto& file = source->files[current];
+      const std::int64_t len = file.size - file.data_start;
+      if (at >= file_base + len) { file_base += len; ++current; continue; }
+      const std::int64_t end = std::min(hi, file_base + len);
+      source->partitions[static_cast<std::size_t>(part)].push_back(
+          {static_cast<int>(current), file.data_start + (at - file_base), file.data_start + (end - file_base)});
+      at = end;
+    }
+  }
+  // Files with quotes: the prober finds the true record start after each split point.
+  using Starts = std::vector<std::array<std::int64_t, 3>>;  // (file, split, start)
+  Starts mine_starts = agree(comm, "read_csv", [&] {
+    Starts out;
+    for (std::size_t f = static_cast<std::size_t>(comm.rank()); f < paths.size(); f += static_cast<std::size_t>(comm.size())) {
+      const auto& file = source->files[f];
+      if (!file.has_quotes) continue;
+      std::vector<std::int64_t> splits;
+      for (const auto& part : source->partitions)
+        for (const auto& seg : part)
+          if (seg.file == static_cast<int>(f) && seg.begin > file.data_start) splits.push_back(seg.begin);
+      if (splits.empty()) continue;
+      MappedFile mapped(file.path);
+      Tokenizer tok(mapped.data(), mapped.size(), o, static_cast<int>(ncols));
+      std::size_t k = 0;
+      for (std::int64_t at = file.data_start; at < mapped.size() && k < splits.size();) {
+        while (k < splits.size() && splits[k] <= at) out.push_back({static_cast<std::int64_t>(f), splits[k++], at});
+        at = tok.parse(at).next;
+      }
+      for (; k < splits.size(); ++k) out.push_back({static_cast<std::int64_t>(f), splits[k], mapped.size()});
+    }
+    return out;
+  });
+  const auto starts = allgatherv(comm, std::span<const std::array<std::int64_t, 3>>(mine_starts));
+  for (const auto& s : starts.values) source->files[static_cast<std::size_t>(s[0])].record_starts.emplace_back(s[1], s[2]);
+  return source;
+}
+
+// ---- reading one partition ----------------------------------------------------------------------
+namespace {
+
+// Appends converted fields to the wanted columns of one partition.
+class Builder {
+ public:
+  Builder(const CsvSource& src, const std::vector<int>& wanted) : na_(src.options) {
+    const auto schema = src.schema();
+    for (const int w : wanted) {
+      const auto k = static_cast<std::size_t>(w);
+      slots_.push_back({src.kept[k], schema.dtypes[k], schema.names[k]});
+      columns_.emplace_back(schema.dtypes[k]);
+    }
+    categories_.resize(slots_.size());
+  }
+
+  /// Converts one record; on a value that does not parse returns the failing slot, else -1.
+  int append(const Tokenizer& tok) {
+    for (std::size_t s = 0; s < slots_.size(); ++s) {
+      const auto f = tok.field(slots_[s].file_column);
+      Column& c = columns_[s];
+      if (na_.contains(f)) { c.push_null(); continue; }
+      bool ok = true;
+      switch (slots_[s].dtype) {
+        case DType::float64: { double v; ok = parse_double(f, v); if (ok) c.push_number(v); break; }
+        case DType::int64: { std::int64_t v; ok = parse_int(f, v); if (ok) c.push_integer(v); break; }
+        case DType::boolean: { bool v; ok = parse_bool(f, v); if (ok) c.push_bool(v); break; }
+        case DType::datetime: { std::int64_t v; ok = parse_datetime(f, v); if (ok) c.push_integer(v); break; }
+        case DType::string: c.push_string(f); break;
+        case DType::category: {
+          auto& dict = categories_[s];
+          auto it = dict.find(absl::string_view(f.data(), f.size()));
+          if (it == dict.end()) it = dict.emplace(std::string(f), static_cast<std::int32_t>(dict.size())).first;
+          c.push_code(it->second);
+          break;
+        }
+      }
+      if (!ok) return static_cast<int>(s);
+    }
+    return -1;
+  }
+  void append_nulls() { for (auto& c : columns_) c.push_null(); }
+  void truncate(std::int64_t rows) { for (auto& c : columns_) c.truncate(rows); }
+  std::string_view name(int slot) const { return slots_[static_cast<std::size_t>(slot)].name; }
+  DType dtype(int slot) const { return slots_[static_cast<std::size_t>(slot)].dtype; }
+  int file_column(int slot) const { return slots_[static_cast<std::size_t>(slot)].file_column; }
+
+  Table finish(std::int64_t rows) {
+    Table t;
+    for (std::size_t s = 0; s < slots_.size(); ++s) {
+      Column& c = columns_[s];
+      if (slots_[s].dtype == DType::category) {  // sorted categories, codes remapped
+        std::vector<std::pair<std::string, std::int32_t>> entries(categories_[s].begin(), categories_[s].end());
+        std::sort(entries.begin(), entries.end());
+        std::vector<std::int32_t> remap(entries.size());
+        std::vector<std::string> names;
+        for (std::size_t k = 0; k < entries.size(); ++k) {
+          remap[static_cast<std::size_t>(entries[k].second)] = static_cast<std::int32_t>(k);
+          names.push_back(entries[k].first);
+        }
+        for (auto& code : c.mutable_codes()) if (code >= 0) code = remap[static_cast<std::size_t>(code)];
+        c.set_categories(std::move(names));
+      }
+      t.add(slots_[s].name, std::move(c));
+    }
+    if (slots_.empty()) {  // a count-only read still knows its rows
+      Table empty;
+      Column dummy(DType::boolean);
+      for (std::int64_t r = 0; r < rows; ++r) dummy.push_bool(false);
+      empty.add("__rows", std::move(dummy));
+      return empty.select({});
+    }
+    return t;
+  }
+
+ private:
+  struct Slot {
+    int file_column;
+    DType dtype;
+    std::string name;
+  };
+  NaSet na_;
+  std::vector<Slot> slots_;
+  std::vector<Column> columns_;
+  std::vector<absl::flat_hash_map<std::string, std::int32_t>> categories_;
+};
+
+}  // namespace
+
+Table read_partition(const CsvSource& src, std::int64_t p, const std::vector<int>& wanted, std::int64_t row_limit) {
+  const auto& o = src.options;
+  const int ncols = static_cast<int>(src.file_schema.names.size());
+  Builder builder(src, wanted);
+  std::int64_t rows = 0;
+  for (const auto& seg : src.partitions[static_cast<std::size_t>(p)]) {
+    if (row_limit >= 0 && rows >= row_limit) break;
+    const auto& file = src.files[static_cast<std::size_t>(seg.file)];
+    MappedFile mapped(file.path);
+    if (mapped.size() != file.size)
+      throw IoError(fmt::format("read_csv: '{}' changed size while being read ({} then {} bytes)", file.path, file.size, mapped.size()));
+    mapped.will_need(seg.begin, seg.end);
+    Tokenizer tok(mapped.data(), mapped.size(), o, ncols);
+    const auto where = [&](std::int64_t offset) { return fmt::format("read_csv: {}: line {}", file.path, tok.line_of(offset)); };
+    const auto bad = [&](const std::string& message) {
+      if (o.on_bad_lines == BadLines::error) throw ParseError(message);
+      if (o.on_bad_lines == BadLines::warn) logger().warn("{} (line skipped)", message);
+    };
+    std::int64_t at = file.record_start(mapped.data(), seg.begin);
+    while (at < seg.end && (row_limit < 0 || rows < row_limit)) {
+      Tokenizer::Record r;
+      try {
+        r = tok.parse(at);
+      } catch (const ParseError& e) {
+        throw ParseError(fmt::format("read_csv: {}: {}", file.path, e.what()));
+      }
+      at = r.next;
+      if (r.blank) {
+        if (o.skip_blank_lines) continue;
+        builder.append_nulls();
+        ++rows;
+        continue;
+      }
+      if (r.num_fields != ncols) {
+        bad(fmt::format("{}: expected {} fields, saw {}", where(r.start), ncols, r.num_fields));
+        continue;
+      }
+      if (const int slot = builder.append(tok); slot >= 0) {
+        builder.truncate(rows);
+        const auto text = tok.field(builder.file_column(slot));
+        bad(fmt::format("{}, column '{}': cannot parse '{}' as {}", where(r.start), builder.name(slot),
+                        std::string(text.substr(0, 40)), dtype_name(builder.dtype(slot))));
+        continue;
+      }
+      ++rows;
+    }
+    // The next partition starts where the line-start rule puts it; a record that ran past
+    // that point hid a line break inside quotes: reading from there would mis-split.
+    if ((row_limit < 0 || rows < row_limit) && seg.end < file.size) {
+      const auto expected = file.record_start(mapped.data(), seg.end);
+      if (at != expected)
+        throw ParseError(fmt::format(
+            "read_csv: {}: a quoted field with a line break (line {}) spans the partition boundary at byte {}; "
+            "read this file as one partition (a blocksize above its size) or remove line breaks from quoted fields",
+            file.path, tok.line_of(std::min(at, expected)), seg.end));
+    }
+  }
+  return builder.finish(rows);
+}
+
+}  // namespace rankwise::io::csv_detail

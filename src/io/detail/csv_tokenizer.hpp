@@ -1,0 +1,109 @@
+#pragma once
+// The CSV tokenizer: record boundaries and field views over a mapped file, plus the field
+// parsers (numbers, booleans, ISO datetimes) and null detection.
+//
+// Fast path: a line without a quote or comment character is split with a 64-byte bitmask of
+// separators and newlines (SSE2 where available); such lines are the common case (the taxi
+// data has no quotes at all). Any line holding a quote or comment character is re-read by the
+// RFC 4180 state machine, which handles quoted separators, doubled quotes and quoted line breaks.
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rankwise/io/csv.hpp"
+
+namespace rankwise::io::csv_detail {
+
+/// A read-only mapping of a whole file (nothing mapped for an empty file).
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  const char* data() const noexcept { return data_; }
+  std::int64_t size() const noexcept { return size_; }
+  /// Asks the kernel to read [begin, end) ahead. Local.
+  void will_need(std::int64_t begin, std::int64_t end) const;
+
+ private:
+  const char* data_ = nullptr;
+  std::int64_t size_ = 0;
+};
+
+/// Nulls: the empty field, pandas' default NA strings (unless keep_default_na is false) and
+/// the user's na_values.
+class NaSet {
+ public:
+  explicit NaSet(const CsvOptions& options);
+  bool contains(std::string_view s) const {
+    if (s.empty()) return true;
+    if (!first_[static_cast<unsigned char>(s[0])]) return false;
+    for (const auto& v : values_)
+      if (v == s) return true;
+    return false;
+  }
+
+ private:
+  std::vector<std::string> values_;
+  std::array<bool, 256> first_{};
+};
+
+// ---- field parsers: true when the whole field parses --------------------------------------------
+bool parse_double(std::string_view s, double& out);
+bool parse_int(std::string_view s, std::int64_t& out);
+bool parse_bool(std::string_view s, bool& out);
+/// "YYYY-MM-DD", "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM:SS[.fraction]" ('T' also separates).
+bool parse_datetime(std::string_view s, std::int64_t& ns);
+
+/// What a field could be: a set of these bits.
+enum TypeBits : std::uint8_t { can_bool = 1, can_int = 2, can_float = 4, can_datetime = 8 };
+std::uint8_t classify(std::string_view s);
+
+/// Splits records of one mapped file.
+class Tokenizer {
+ public:
+  Tokenizer(const char* data, std::int64_t size, const CsvOptions& options, int num_columns);
+
+  struct Record {
+    std::int64_t start = 0;  ///< offset of the record's first byte
+    std::int64_t next = 0;   ///< offset just past its line break (or the file's end)
+    int num_fields = 0;      ///< fields seen (may exceed the column count)
+    bool blank = false;      ///< an empty or comment-only line
+  };
+
+  /// Parses the record starting at `offset` (< size); its first min(num_fields, columns) fields
+  /// are then in field(). Throws ParseError for an unterminated quoted field. Local.
+  Record parse(std::int64_t offset);
+  std::string_view field(int k) const { return fields_[static_cast<std::size_t>(k)]; }
+
+  /// The first offset >= `offset` that starts a line (offset itself when it follows a line
+  /// break or is `floor`, else just past the next line break; size when none). Local.
+  std::int64_t line_start_at_or_after(std::int64_t offset, std::int64_t floor) const;
+  /// Physical line number (1-based) of byte `offset`; counts incrementally. Local.
+  std::int64_t line_of(std::int64_t offset);
+
+ private:
+  Record parse_quoted(std::int64_t offset);
+  const char* next_structural(const char* p);
+  void load_block(const char* base);
+  const char* next_special(const char* p);
+
+  const char* data_;
+  const char* end_;
+  char sep_, quote_, comment_;
+  int num_columns_;
+  std::vector<std::string_view> fields_;
+  std::vector<std::string> scratch_;
+  // bitmask scanner state: separators and newlines of the 64 bytes at block_
+  const char* block_ = nullptr;
+  std::uint64_t mask_ = 0;
+  const char* special_ = nullptr;  ///< next quote/comment character at or after the last check
+  std::int64_t line_offset_ = 0, line_number_ = 1;
+};
+
+}  // namespace rankwise::io::csv_detail

@@ -1,0 +1,396 @@
+#!/usr/bin/python3
+"""Writes the CSV fixtures of the frame/read_csv tests and expected.json, computed with pandas.
+
+Run: /usr/bin/python3 tests/data/frame/make_fixtures.py   (Debian numpy + pandas 1.5; deterministic)
+
+Every input file is written byte for byte (CRLF, BOM, missing final newline, ... are exact). Each case
+of expected.json names its files (relative to this directory), the read options (pandas names), and
+either an expected error substring or the expected frame: columns, dtypes, num_rows, every value,
+reductions, groupbys, value_counts and describe. Values are computed with pandas; `dtypes` follow the
+rankwise inference rules (see infer_dtype), which differ from pandas' (nullable int64, all-null column
+-> float64, ISO datetimes inferred without parse_dates, ...). Error cases carry no frame fields.
+Floats are written with repr (round-trip exact); NaN/missing is null; datetimes are
+"YYYY-MM-DD HH:MM:SS" strings.
+"""
+import csv
+import io
+import json
+import math
+import os
+import pathlib
+import random
+import re
+import tempfile
+import warnings
+
+import numpy as np
+import pandas as pd
+
+HERE = pathlib.Path(__file__).resolve().parent
+PANDAS_NA = {"", "NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "NULL", "null", "None", "<NA>", "#N/A", "#NA"}
+# pandas 1.5's full default list also has "#N/A N/A", "-1.#IND", "-1.#QNAN", "1.#IND", "1.#QNAN": no fixture uses them.
+BOOL_TEXT = {"True", "False", "true", "false", "TRUE", "FALSE"}
+INT_RE = re.compile(r"[+-]?\d+\Z")
+FLOAT_RE = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z")
+DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d+)?)?\Z")
+
+
+def write(rel, data):
+    path = HERE / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def lines(rows, sep=",", end="\n", final=True):
+    text = end.join(sep.join(str(f) for f in r) for r in rows)
+    return text + end if final else text
+
+
+# ----------------------------------------------------------------------------------------- inputs
+def make_inputs():
+    rng = random.Random(20160103)
+    names = ["alice", "bob", "carol", "dave"]
+    rows = [["id", "x", "n", "flag", "name", "when", "cat", "k"]]
+    for i in range(40):
+        x = "" if i in (5, 17, 33) else f"{rng.randint(-40, 120) / 4:.2f}"  # quarters: sums are exact
+        n = "" if i in (2, 21, 38) else str(rng.randint(-5, 60))
+        flag = "True" if rng.random() < 0.55 else "False"
+        name = "" if i == 11 else rng.choice(names)
+        when = "" if i == 26 else f"2016-01-{1 + i % 28:02d} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+        rows.append([i + 1, x, n, flag, name, when, rng.choice("abc"), i * 7 % 4])
+    write("basic.csv", lines(rows))
+
+    write("quoted.csv",
+          'id,text,value\n'
+          '1,plain,1.5\n'
+          '2,"with, comma",2.25\n'
+          '3,"say ""hi"", then go",-3.0\n'
+          '4,"line one\nline two",4.5\n'
+          '5,"",5.0\n'
+          '6,"  padded  ","6.75"\n'
+          '7,"para one\n\npara two",7.125\n'
+          '8,"""",8.0\n')
+
+    rows = [["a", "b", "c"]] + [[i, f"{i * 1.5 - 2:.3f}", "" if i == 4 else f"s{i}"] for i in range(10)]
+    write("crlf.csv", lines(rows, end="\r\n"))
+    write("no_newline.csv", lines(rows, final=False))
+
+    write("bom.csv", b"\xef\xbb\xbf" + lines([["a", "b"]] + [[i, f"{i / 8}"] for i in range(1, 6)]).encode())
+
+    body = [f"{i},{i * 0.5 - 1}" for i in range(1, 21)]
+    blank_after = {0: 1, 3: 1, 8: 2, 14: 1, 19: 1}  # data-row index -> blank lines after it (19 = at the end)
+    text = "a,b\n\n"  # one blank line right after the header, too
+    for i, line in enumerate(body):
+        text += line + "\n" + "\n" * blank_after.get(i, 0)
+    write("blank_lines.csv", text)
+
+    rows = [["a", "b", "c"]]
+    for r in range(1, 31):
+        if r in (7, 19):
+            rows.append([r, f"{r / 4}", f"c{r}", "extra"])
+        elif r == 25:
+            rows.append([r, f"{r / 4}"])
+        else:
+            rows.append([r, f"{r / 4}", f"c{r}"])
+    write("bad_lines.csv", lines(rows))
+
+    write("empty.csv", b"")
+    write("header_only.csv", "a,b,c\n")
+    write("tiny.csv", "a,b\n1,2.5\n")
+
+    header = ["passenger_count", "fare_amount", "tip_amount", "tolls_amount", "pickup", "store_and_fwd_flag"]
+    for part, count in enumerate([25, 3, 60]):
+        rows = [header]
+        for i in range(count):
+            tolls = "5.54" if part == 2 and i % 9 == 4 else "0"
+            rows.append([rng.randint(1, 6), f"{rng.randint(250, 5200) / 100:.2f}",
+                         f"{rng.choice([0, 0, rng.randint(1, 1200) / 100]):.2f}", tolls,
+                         f"2016-01-{1 + part * 10 + i % 10:02d} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}",
+                         "Y" if rng.random() < 0.1 else "N"])
+        write(f"multi/part-{part}.csv", lines(rows))
+
+    write("options.csv",
+          "# generated by make_fixtures\n"
+          "a;b;c;d\n"
+          "1;0.5;red;2016-02-01\n"
+          "2;NA;green;2016-02-02\n"
+          "3;-;n/a;-\n"
+          "4;1.75;blue;2016-02-04\n"
+          "5;2;NA;2016-02-05\n"
+          "# a comment line in the middle\n"
+          "6;-2.5;red;2016-02-06\n"
+          "-;3.25;green;2016-02-07\n"
+          "8;n/a;blue;2016-02-08\n"
+          "9;4;-;2016-02-09\n"
+          "10;4.5;red;NA\n"
+          "11;-;green;2016-02-11\n"
+          "12;6.25;blue;2016-02-12\n")
+
+    write("tabs.tsv", '"a"\t"b"\n1\tx,y\n2\thello\n3\t"p\tq"\n4\tworld\n5\t\n6\tlast one\n')
+
+    rows = [["g", "h", "v", "w"]]
+    for i in range(300):
+        rows.append([rng.randint(0, 49), rng.choice(["north", "south", "east", "west"]),
+                     f"{rng.randint(-10000, 10000) / 100:.2f}", rng.randint(-100, 100)])
+    write("big.csv", lines(rows))
+
+
+# ------------------------------------------------------------------------------------- inference
+def infer_dtype(fields, assume_missing=False):
+    """rankwise rule over the non-null fields of one column."""
+    if not fields:
+        return "float64"
+    if all(f in BOOL_TEXT for f in fields):
+        return "bool"
+    if all(INT_RE.match(f) for f in fields):
+        return "float64" if assume_missing else "int64"
+    if all(FLOAT_RE.match(f) for f in fields):
+        return "float64"
+    if all(DATETIME_RE.match(f) for f in fields):
+        return "datetime64[ns]"
+    return "string"
+
+
+def pandas_kwargs(options):
+    kw = {k: v for k, v in options.items() if k not in ("assume_missing", "parse_dates", "dtype")}
+    return kw
+
+
+def read_one(path, options):
+    """(typed frame, raw all-text frame) as pandas reads `path` with `options`."""
+    kw = pandas_kwargs(options)
+    typed = pd.read_csv(path, dtype=options.get("dtype"), **kw)
+    raw_kw = {k: v for k, v in kw.items() if k != "na_values"}
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, **raw_kw)
+    assert list(raw.columns) == list(typed.columns) and len(raw) == len(typed), path
+    return typed, raw
+
+
+def py(v, dtype):
+    """One value as JSON: null for missing, typed by the rankwise dtype."""
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    if dtype == "int64":
+        f = float(v)
+        assert f.is_integer(), v
+        return int(f)
+    if dtype == "float64":
+        return float(v)
+    if dtype == "bool":
+        return bool(v)
+    if dtype == "datetime64[ns]":
+        t = pd.Timestamp(v)
+        s = t.strftime("%Y-%m-%d %H:%M:%S")
+        return s + (f".{t.microsecond:06d}{t.nanosecond:03d}".rstrip("0") if t.microsecond or t.nanosecond else "")
+    return str(v)
+
+
+def fnum(v):
+    v = float(v)
+    return None if math.isnan(v) else v
+
+
+def numeric(s, dtype):
+    """The column as pandas computes on it: float64 for (nullable) ints/floats, bool for bools."""
+    if dtype == "bool":
+        return s.dropna().astype(bool)
+    return pd.to_numeric(s).astype("float64")
+
+
+def reductions(s, dtype):
+    x = numeric(s, dtype)
+    keep = (lambda v: py(v, "int64")) if dtype == "int64" else (lambda v: py(v, dtype))
+    return {"sum": int(x.sum()) if dtype in ("int64", "bool") else fnum(x.sum()),
+            "mean": fnum(x.mean()), "min": keep(x.min()), "max": keep(x.max()), "count": int(x.count()),
+            "std": fnum(x.std(ddof=1)), "var": fnum(x.var(ddof=1)), "nunique": int(x.nunique())}
+
+
+def groupby(df, dtypes, by, column):
+    frame = df[by].copy()
+    frame["__v"] = numeric(df[column], dtypes[column])
+    g = frame.groupby(by, sort=True, dropna=True)["__v"]
+    agg = {name: getattr(g, name)() for name in ("sum", "mean", "count", "min", "max", "std", "size")}
+    index = agg["size"].index
+    keys = {}
+    for level, col in enumerate(by):
+        level_values = index.get_level_values(level) if len(by) > 1 else index
+        keys[col] = [py(v, dtypes[col]) for v in level_values]
+    vd = "int64" if dtypes[column] == "int64" else "float64"
+    out = {"by": by, "column": column, "keys": keys}
+    for name, s in agg.items():
+        s = s.reindex(index)
+        if name in ("count", "size"):
+            out[name] = [int(v) for v in s]
+        elif name in ("sum", "min", "max") and vd == "int64":
+            out[name] = [py(v, "int64") for v in s]
+        else:
+            out[name] = [fnum(v) for v in s]
+    return out
+
+
+def value_counts(df, dtypes, column):
+    vc = df[column].value_counts(dropna=True)
+    items = sorted(((py(v, dtypes[column]), int(c)) for v, c in vc.items()), key=lambda t: (-t[1], t[0]))
+    return {"column": column, "values": [v for v, _ in items], "counts": [c for _, c in items]}
+
+
+def describe(df, dtypes):
+    cols = [c for c in df.columns if dtypes[c] in ("int64", "float64")]
+    d = df[cols].apply(pd.to_numeric).astype("float64").describe()
+    out = {"columns": cols}
+    for stat in ("count", "mean", "std", "min", "25%", "50%", "75%", "max"):
+        out[stat] = [int(d.loc[stat, c]) if stat == "count" else fnum(d.loc[stat, c]) for c in cols]
+    return out
+
+
+def capture_stderr(fn):
+    """Runs fn with file descriptor 2 redirected (pandas' C parser writes its warnings there)."""
+    with tempfile.TemporaryFile() as tmp:
+        saved = os.dup(2)
+        os.dup2(tmp.fileno(), 2)
+        try:
+            with warnings.catch_warnings(record=True) as ws:
+                warnings.simplefilter("always")
+                result = fn()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        tmp.seek(0)
+        return result, tmp.read().decode() + "".join(str(w.message) for w in ws)
+
+
+def frame_case(name, files, options=None, by=(), counts=(), with_describe=False, drop=None, **extra):
+    options = options or {}
+    parts = [read_one(HERE / f, options) for f in files]
+    typed = pd.concat([p[0] for p in parts], ignore_index=True)
+    raw = pd.concat([p[1] for p in parts], ignore_index=True)
+    if drop is not None:  # rows pandas keeps but rankwise drops (a mask over the typed frame)
+        mask = drop(typed)
+        typed, raw = typed[~mask].reset_index(drop=True), raw[~mask].reset_index(drop=True)
+    explicit = options.get("dtype", {})
+    dtypes = {}
+    for c in typed.columns:
+        nonnull = raw[c][typed[c].notna()].tolist()
+        dtypes[c] = explicit.get(c) or infer_dtype(nonnull, options.get("assume_missing", False))
+        if dtypes[c] == "float64" and typed[c].dtype == object and nonnull:
+            typed[c] = pd.to_numeric(typed[c])
+    case = {"name": name, "files": files, "options": options, "error": None, **extra,
+            "columns": list(typed.columns), "dtypes": dtypes, "num_rows": int(len(typed)),
+            "values": {c: [py(v, dtypes[c]) for v in typed[c].tolist()] for c in typed.columns},
+            "reductions": {c: reductions(typed[c], dtypes[c]) for c in typed.columns
+                           if dtypes[c] in ("int64", "float64", "bool")}}
+    if by:
+        case["groupby"] = [groupby(typed, dtypes, list(b), col) for b, col in by]
+    if counts:
+        case["value_counts"] = [value_counts(typed, dtypes, c) for c in counts]
+    if with_describe:
+        case["describe"] = describe(typed, dtypes)
+    case["_pandas_dtypes"] = {c: str(t) for c, t in typed.dtypes.items()}  # for the summary only
+    return case
+
+
+def bad_physical_lines(path, expected_fields):
+    """1-based physical line numbers of records with a field count != expected (csv module)."""
+    text = (HERE / path).read_text()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    bad, line = [], 1
+    for record in reader:
+        if reader.line_num > 1 and record and len(record) != expected_fields:
+            bad.append(line)
+        line = reader.line_num + 1
+    return bad
+
+
+# ------------------------------------------------------------------------------------------- cases
+def make_cases():
+    cases = []
+    cases.append(frame_case("basic", ["basic.csv"],
+                            by=[(["k"], "x"), (["k"], "n"), (["cat"], "x")], counts=["cat", "k"], with_describe=True))
+    cases.append(frame_case("basic_usecols", ["basic.csv"], {"usecols": ["x", "cat"]}))
+    cases.append(frame_case("basic_dtype", ["basic.csv"], {"dtype": {"k": "float64", "cat": "category"}}))
+    cases.append(frame_case("basic_assume_missing", ["basic.csv"], {"assume_missing": True}))
+    cases.append(frame_case("quoted", ["quoted.csv"], pandas_note=(
+        "a quoted empty field (\"\") is null like an unquoted empty one; a quoted number (\"6.75\") still "
+        "makes a float; the blank line inside the quoted field of id 7 is kept verbatim (not skipped); "
+        "the field \"\"\"\" is a single double quote; spaces inside quotes are kept")))
+    cases.append(frame_case("crlf", ["crlf.csv"]))
+    cases.append(frame_case("no_newline", ["no_newline.csv"]))
+    cases.append(frame_case("bom", ["bom.csv"], pandas_note="pandas strips the UTF-8 BOM: first column is 'a'"))
+    cases.append(frame_case("blank_lines", ["blank_lines.csv"], {"skip_blank_lines": True}))
+    cases.append(frame_case("blank_lines_keep", ["blank_lines.csv"], {"skip_blank_lines": False}, pandas_note=(
+        "with skip_blank_lines=False every blank line (also the one right after the header and the final "
+        "one before EOF) becomes a row with all fields null; pandas makes column a float64 then")))
+
+    bad = bad_physical_lines("bad_lines.csv", 3)
+    assert bad == [8, 20, 26], bad
+    note = ("pandas only flags rows with too MANY fields (lines 8 and 20); it fills the missing trailing "
+            "field of the too-short line 26 with NaN and keeps it. rankwise treats both as bad: bad_lines "
+            "lists all three and the skip/warn values have all three removed")
+    try:
+        pd.read_csv(HERE / "bad_lines.csv", on_bad_lines="error")
+        raise AssertionError("pandas accepted bad_lines.csv")
+    except pd.errors.ParserError as e:
+        pandas_error = str(e)
+    cases.append({"name": "bad_lines_error", "files": ["bad_lines.csv"], "options": {"on_bad_lines": "error"},
+                  "error": "bad_lines.csv", "bad_lines": bad,
+                  "pandas_note": note + "; pandas' error: " + pandas_error})
+    short_ids = [25]  # column a is the 1-based data row number
+    for mode in ("skip", "warn"):
+        case, stderr = capture_stderr(lambda: frame_case(
+            f"bad_lines_{mode}", ["bad_lines.csv"], {"on_bad_lines": mode}, bad_lines=bad, pandas_note=note,
+            drop=lambda df: df["a"].isin(short_ids)))
+        if mode == "warn":
+            assert "line 8" in stderr and "line 20" in stderr and "line 26" not in stderr, stderr
+            messages = list(dict.fromkeys(m.strip() for m in stderr.splitlines() if m.strip()))  # read twice
+            case["pandas_note"] += "; pandas' warnings: " + " | ".join(messages)
+        else:
+            assert stderr == "", stderr
+        cases.append(case)
+
+    try:
+        pd.read_csv(HERE / "empty.csv")
+        raise AssertionError("pandas read empty.csv")
+    except pd.errors.EmptyDataError as e:
+        empty_msg = str(e)
+    cases.append({"name": "empty", "files": ["empty.csv"], "options": {}, "error": None, "columns": [], "dtypes": {},
+                  "num_rows": 0, "values": {}, "reductions": {},
+                  "pandas_note": f"pandas raises EmptyDataError ('{empty_msg}'); rankwise gives an empty frame"})
+    cases.append(frame_case("header_only", ["header_only.csv"], pandas_note=(
+        "pandas gives object columns; by the rankwise rule a column without non-null values is float64")))
+    cases.append(frame_case("tiny", ["tiny.csv"]))
+    cases.append(frame_case("tiny_no_header", ["tiny.csv"], {"header": None, "names": ["p", "q"]}))
+    multi = ["multi/part-0.csv", "multi/part-1.csv", "multi/part-2.csv"]
+    cases.append(frame_case("multi", multi, by=[(["passenger_count"], "tip_amount")],
+                            counts=["store_and_fwd_flag"], with_describe=True, pandas_note=(
+                                "tolls_amount is int64 in part-0 and part-1 read alone, float64 over all files")))
+    glob_case = frame_case("multi_glob", multi)
+    glob_case["files"] = ["multi/part-*.csv"]
+    cases.append(glob_case)
+    cases.append(frame_case("options", ["options.csv"],
+                            {"sep": ";", "skiprows": 1, "comment": "#", "na_values": ["-"]}))
+    cases.append(frame_case("tabs", ["tabs.tsv"], {"sep": "\t"}))
+    cases.append(frame_case("big", ["big.csv"], by=[(["g"], "v"), (["h", "g"], "w")], counts=["h"],
+                            with_describe=True))
+    cases.append({"name": "nomatch", "files": ["does_not_exist_*.csv"], "options": {}, "error": "no files match"})
+    return cases
+
+
+def main():
+    make_inputs()
+    cases = make_cases()
+    summary = []
+    for c in cases:
+        pd_types = c.pop("_pandas_dtypes", None)
+        if pd_types:
+            diff = {k: f"{pd_types[k]}->{v}" for k, v in c["dtypes"].items() if pd_types[k] != v}
+            summary.append((c["name"], diff))
+    text = json.dumps({"cases": cases}, indent=None, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+    (HERE / "expected.json").write_text(text + "\n", encoding="utf-8")
+    print(f"wrote expected.json ({len(text.encode())} bytes, {len(cases)} cases)")
+    for name, diff in summary:
+        if diff:
+            print(f"  pandas dtype differs in {name}: {diff}")
+
+
+if __name__ == "__main__":
+    main()

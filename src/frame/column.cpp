@@ -114,7 +114,11 @@ std::string Column::format(std::int64_t i) const {
   if (is_null(i)) return {};
   const auto k = static_cast<std::size_t>(i);
   switch (dtype_) {
-    case DType::float64: return fmt::format("{}", f64_[k]);
+    case DType::float64: {
+      auto s = fmt::format("{}", f64_[k]);  // shortest round trip; "1.0" like pandas, not "1"
+      if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+      return s;
+    }
     case DType::int64: return fmt::format("{}", i64_[k]);
     case DType::boolean: return b8_[k] ? "True" : "False";
     case DType::datetime: return format_datetime(i64_[k]);
@@ -194,7 +198,10 @@ void Column::truncate(std::int64_t n) {
     case DType::string: offsets_.resize(k + 1); chars_.resize(static_cast<std::size_t>(offsets_.back())); break;
   }
   size_ = n;
-  if (!valid_.empty()) valid_.resize(static_cast<std::size_t>((n + 63) / 64));
+  if (!valid_.empty()) {
+    valid_.resize(static_cast<std::size_t>((n + 63) / 64));
+    if (n & 63) valid_.back() |= ~0ull << (n & 63);  // later appends start valid
+  }
 }
 
 Column Column::take(std::span<const std::int64_t> rows) const {

@@ -114,7 +114,10 @@ std::int64_t DataFrame::num_rows() const {
   return total;
 }
 
-ColumnSlot DataFrame::operator[](const std::string& column) { return ColumnSlot(*this, Series(column_ref(node_, column)), column); }
+ColumnSlot DataFrame::operator[](const std::string& column) {
+  const auto value = node_->index_of(column) >= 0 ? column_ref(node_, column) : missing_column(node_, column);
+  return ColumnSlot(*this, Series(value), column);
+}
 Series DataFrame::operator[](const std::string& column) const { return Series(column_ref(node_, column)); }
 DataFrame DataFrame::operator[](const std::vector<std::string>& columns) const { return DataFrame(project(node_, columns)); }
 DataFrame DataFrame::operator[](const Series& mask) const { return DataFrame(filter(node_, mask.node())); }
@@ -139,6 +142,39 @@ DataFrame DataFrame::fillna(double value) const {
 DataFrame DataFrame::dropna(const std::vector<std::string>& subset) const { return DataFrame(frame_detail::dropna(node_, subset)); }
 DataFrame DataFrame::sample(double frac, std::uint64_t seed) const { return DataFrame(frame_detail::sample(node_, frac, seed)); }
 GroupBy DataFrame::groupby(const std::vector<std::string>& keys) const { return GroupBy(node_, keys); }
+
+Lazy<Table> DataFrame::count() const {
+  const auto node = node_;
+  return Lazy<Table>([node] {
+    auto needs = std::make_shared<Needs>();
+    needs->add_all(*node);
+    const auto ncols = node->names.size();
+    const auto parts = all_partials(*node, "count", needs, [node, ncols](EvalContext& ctx) {
+      const Table& t = ctx.frame(*node);
+      std::vector<std::int64_t> counts(ncols);
+      for (std::size_t c = 0; c < ncols; ++c) counts[c] = t.num_rows() - t.col(static_cast<std::int64_t>(c)).null_count();
+      Bytes b(ncols * sizeof(std::int64_t));
+      if (ncols) std::memcpy(b.data(), counts.data(), b.size());
+      return b;
+    });
+    std::vector<std::int64_t> total(ncols, 0);
+    for (const auto& b : parts)
+      for (std::size_t c = 0; c < ncols; ++c) {
+        std::int64_t v;
+        std::memcpy(&v, b.data() + c * sizeof v, sizeof v);
+        total[c] += v;
+      }
+    Table out;
+    Column names(DType::string), counts(DType::int64);
+    for (std::size_t c = 0; c < ncols; ++c) {
+      names.push_string(node->names[c]);
+      counts.push_integer(total[c]);
+    }
+    out.add("column", std::move(names));
+    out.add("count", std::move(counts));
+    return out;
+  });
+}
 
 Lazy<Table> DataFrame::describe() const {
   std::vector<std::string> cols;
@@ -436,6 +472,12 @@ RW_SERIES_BINARY(<=, le)
 RW_SERIES_BINARY(>, gt)
 RW_SERIES_BINARY(>=, ge)
 #undef RW_SERIES_BINARY
+Series frame_detail::integer_scalar(const Series& a, const char* op, std::int64_t v, bool first) {
+  const std::string s = op;
+  const Op o = s == "+" ? Op::add : s == "-" ? Op::sub : s == "*" ? Op::mul : s == "/" ? Op::div : s == "==" ? Op::eq
+             : s == "!=" ? Op::ne : s == "<" ? Op::lt : s == "<=" ? Op::le : s == ">" ? Op::gt : Op::ge;
+  return Series(with_integer(o, a.node(), v, first));
+}
 Series operator+(double a, const Series& b) { return Series(with_number(Op::add, b.node(), a, true)); }
 Series operator-(double a, const Series& b) { return Series(with_number(Op::sub, b.node(), a, true)); }
 Series operator*(double a, const Series& b) { return Series(with_number(Op::mul, b.node(), a, true)); }

@@ -104,7 +104,7 @@ struct AssignFrame final : FrameNode {
   Table eval(EvalContext& ctx, std::int64_t row_limit) const override {
     const auto& needed = ctx.needs().of(*this);
     Table base = ctx.frame(*in, row_limit);
-    Table out;
+    Table out = base.select({});  // keeps the row count when no column is needed
     for (const auto& n : names) {
       if (!needed.count(n)) continue;
       if (n == column) {
@@ -180,13 +180,12 @@ struct SampleFrame final : FrameNode {
 
 struct SeriesFrame final : FrameNode {
   SeriesPtr series;
-  void propagate(Needs& needs, const ColumnSet& columns) const override {
-    if (columns.count(series->name)) series->require(needs);
-  }
+  // The series is always evaluated: its length is the frame's row count.
+  void propagate(Needs& needs, const ColumnSet&) const override { series->require(needs); }
   Table eval(EvalContext& ctx, std::int64_t row_limit) const override {
     Table t;
-    if (ctx.needs().of(*this).count(series->name)) t.add(series->name, series->eval(ctx, row_limit));
-    return t;
+    t.add(series->name, series->eval(ctx, row_limit));
+    return ctx.needs().of(*this).count(series->name) ? t : t.select({});
   }
   std::string label() const override { return "series"; }
 };
@@ -389,7 +388,7 @@ struct Map final : SeriesNode {
     if (a.dtype() == DType::string || a.dtype() == DType::category || b.dtype() == DType::string || b.dtype() == DType::category) {
       std::vector<std::uint8_t> out(static_cast<std::size_t>(n));
       for (std::int64_t i = 0; i < n; ++i)
-        out[static_cast<std::size_t>(i)] = !a.is_null(i) && !b.is_null(i) && compare(a.string_at(i).compare(b.string_at(i)));
+        out[static_cast<std::size_t>(i)] = a.is_null(i) || b.is_null(i) ? op == Op::ne : compare(a.string_at(i).compare(b.string_at(i)));
       return from_bools(std::move(out));
     }
     if (ints) {
@@ -413,7 +412,7 @@ struct Map final : SeriesNode {
     std::vector<std::uint8_t> out(static_cast<std::size_t>(n));
     for (std::size_t i = 0; i < out.size(); ++i) {
       const double u = x[i], v = y[i];
-      out[i] = (u == u && v == v) && compare(u < v ? -1 : u > v ? 1 : 0);
+      out[i] = (u == u && v == v) ? compare(u < v ? -1 : u > v ? 1 : 0) : op == Op::ne;  // null != x, as in pandas
     }
     return from_bools(std::move(out));
   }
@@ -437,11 +436,11 @@ struct Map final : SeriesNode {
       io::csv_detail::parse_datetime(text, t);
       for (std::int64_t i = 0; i < a.size(); ++i) {
         const auto v = a.integers()[i];
-        out[static_cast<std::size_t>(i)] = !a.is_null(i) && compare(v < t ? -1 : v > t ? 1 : 0);
+        out[static_cast<std::size_t>(i)] = a.is_null(i) ? op == Op::ne : compare(v < t ? -1 : v > t ? 1 : 0);
       }
     } else {
       for (std::int64_t i = 0; i < a.size(); ++i)
-        out[static_cast<std::size_t>(i)] = !a.is_null(i) && compare(a.string_at(i).compare(text));
+        out[static_cast<std::size_t>(i)] = a.is_null(i) ? op == Op::ne : compare(a.string_at(i).compare(text));
     }
     return from_bools(std::move(out));
   }
@@ -686,10 +685,7 @@ SeriesPtr with_number(Op op, SeriesPtr a, double b, bool scalar_first) {
     return m;
   }
   if (!is_numeric(d)) throw ValueError(fmt::format("'{}' is {}, not numeric", a->name, dtype_name(d)));
-  if (is_comparison(op)) m->dtype = DType::boolean;
-  else m->dtype = DType::float64;
-  // int op integral scalar stays int (like pandas)
-  if (is_arithmetic(op) && op != Op::div && integral(d) && b == std::trunc(b) && std::fabs(b) < 9e15) m->dtype = DType::int64;
+  m->dtype = is_comparison(op) ? DType::boolean : DType::float64;  // a double scalar gives float64, as in pandas
   return m;
 }
 
@@ -709,6 +705,32 @@ SeriesPtr with_string(Op op, SeriesPtr a, std::string b) {
     if (!io::csv_detail::parse_datetime(m->text, t)) throw ValueError("not a datetime: '" + m->text + "'");
   }
   m->dtype = DType::boolean;
+  return m;
+}
+
+namespace {
+struct MissingColumn final : SeriesNode {
+  std::vector<std::string> known;
+  [[noreturn]] void fail() const {
+    throw IndexError(fmt::format("no column '{}' (columns: {})", name, fmt::join(known, ", ")));
+  }
+  void require(Needs&) const override { fail(); }
+  Column eval(EvalContext&, std::int64_t) const override { fail(); }
+};
+}  // namespace
+
+SeriesPtr missing_column(FramePtr frame, const std::string& name) {
+  auto s = std::make_shared<MissingColumn>();
+  s->name = name;
+  s->nparts = frame->nparts;
+  s->row_root = frame->row_root;
+  s->known = frame->names;
+  return s;
+}
+
+SeriesPtr with_integer(Op op, SeriesPtr a, std::int64_t v, bool scalar_first) {
+  auto m = std::static_pointer_cast<const Map>(with_number(op, a, static_cast<double>(v), scalar_first));
+  if (is_arithmetic(op) && op != Op::div && integral(a->dtype)) std::const_pointer_cast<Map>(m)->dtype = DType::int64;
   return m;
 }
 

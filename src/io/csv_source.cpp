@@ -99,10 +99,9 @@ FileProbe probe_file(int index, const std::string& path, const CsvOptions& o) {
   std::int64_t at = 0;
   if (probe.size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) at = 3;
   at = skip_lines(data, probe.size, at, o.skiprows + std::max(o.header, 0));
-  // Wide enough for any header the file could have: count separators of the first line.
-  const void* nl = at < probe.size ? std::memchr(data + at, '\n', static_cast<std::size_t>(probe.size - at)) : nullptr;
-  const std::int64_t first_end = nl ? static_cast<const char*>(nl) - data : probe.size;
-  const int width = 1 + static_cast<int>(std::count(data + at, data + first_end, o.sep)) + 1;
+  // Wide enough for the header wherever it starts: every separator of the first MiB.
+  const std::int64_t look = std::min(probe.size, at + (1 << 20));
+  const int width = 2 + static_cast<int>(std::count(data + at, data + look, o.sep));
   Tokenizer tok(data, probe.size, o, width);
   // Header line (blank lines before it are skipped).
   while (at < probe.size) {
@@ -175,7 +174,11 @@ std::shared_ptr<const CsvSource> open_csv(const std::vector<std::string>& patter
   std::vector<FileProbe> mine = agree(comm, "read_csv", [&] {
     std::vector<FileProbe> probes;
     for (std::size_t f = static_cast<std::size_t>(comm.rank()); f < paths.size(); f += static_cast<std::size_t>(comm.size()))
-      probes.push_back(probe_file(static_cast<int>(f), paths[f], o));
+      try {
+        probes.push_back(probe_file(static_cast<int>(f), paths[f], o));
+      } catch (const ParseError& e) {
+        throw ParseError(fmt::format("read_csv: {}: {}", paths[f], e.what()));
+      }
     return probes;
   });
   auto gathered = allgatherv(comm, std::span<const FileProbe>(mine));
@@ -266,9 +269,13 @@ std::shared_ptr<const CsvSource> open_csv(const std::vector<std::string>& patter
       MappedFile mapped(file.path);
       Tokenizer tok(mapped.data(), mapped.size(), o, static_cast<int>(ncols));
       std::size_t k = 0;
-      for (std::int64_t at = file.data_start; at < mapped.size() && k < splits.size();) {
-        while (k < splits.size() && splits[k] <= at) out.push_back({static_cast<std::int64_t>(f), splits[k++], at});
-        at = tok.parse(at).next;
+      try {
+        for (std::int64_t at = file.data_start; at < mapped.size() && k < splits.size();) {
+          while (k < splits.size() && splits[k] <= at) out.push_back({static_cast<std::int64_t>(f), splits[k++], at});
+          at = tok.parse(at).next;
+        }
+      } catch (const ParseError& e) {
+        throw ParseError(fmt::format("read_csv: {}: {}", file.path, e.what()));
       }
       for (; k < splits.size(); ++k) out.push_back({static_cast<std::int64_t>(f), splits[k], mapped.size()});
     }
@@ -421,7 +428,8 @@ Table read_partition(const CsvSource& src, std::int64_t p, const std::vector<int
       if (at != expected)
         throw ParseError(fmt::format(
             "read_csv: {}: a quoted field with a line break (line {}) spans the partition boundary at byte {}; "
-            "read this file as one partition (a blocksize above its size) or remove line breaks from quoted fields",
+            "raise the option sample_bytes above the file's size (then the quotes are seen when the file is opened and "
+            "every split is realigned by a quote-aware scan)",
             file.path, tok.line_of(std::min(at, expected)), seg.end));
     }
   }

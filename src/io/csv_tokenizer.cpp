@@ -163,8 +163,7 @@ Tokenizer::Tokenizer(const char* data, std::int64_t size, const CsvOptions& o, i
       num_columns_(std::max(num_columns, 1)),
       fields_(static_cast<std::size_t>(num_columns_)), scratch_(static_cast<std::size_t>(num_columns_)) {}
 
-void Tokenizer::load_block(const char* base) {
-  block_ = base;
+std::uint64_t Tokenizer::block_mask(const char* base) const {
   const std::ptrdiff_t n = std::min<std::ptrdiff_t>(64, end_ - base);
   alignas(16) char tail[64];
   const char* src = base;
@@ -187,33 +186,65 @@ void Tokenizer::load_block(const char* base) {
     m |= static_cast<std::uint64_t>(src[k] == sep_ || src[k] == '\n') << k;
 #endif
   if (n < 64) m &= (1ull << n) - 1;
-  mask_ = m;
+  return m;
+}
+
+void Tokenizer::fill_index(const char* from) {
+  constexpr std::ptrdiff_t window = 1 << 16;
+  if (index_.size() < static_cast<std::size_t>(window)) index_.resize(static_cast<std::size_t>(window));
+  const char* stop = std::min(end_, from + window);
+  const char** out = index_.data();
+  for (const char* b = from; b < stop; b += 64) {
+    std::uint64_t m = block_mask(b);
+    while (m) {
+      *out++ = b + std::countr_zero(m);
+      m &= m - 1;
+    }
+  }
+  index_from_ = from;
+  index_to_ = stop;
+  index_size_ = static_cast<std::size_t>(out - index_.data());
+  index_pos_ = 0;
 }
 
 const char* Tokenizer::next_structural(const char* p) {
-  if (p >= end_) return end_;
-  if (!block_ || p < block_ || p >= block_ + 64) load_block(p);
-  std::uint64_t m = mask_ & (~0ull << (p - block_));
-  while (m == 0) {
-    if (block_ + 64 >= end_) return end_;
-    load_block(block_ + 64);
-    m = mask_;
+  // Re-synchronise after a jump (a new record elsewhere, or one read by the quoted path).
+  if (!index_from_ || p < index_from_ || p >= index_to_ || (index_pos_ > 0 && index_[index_pos_ - 1] >= p)) fill_index(p);
+  for (;;) {
+    while (index_pos_ < index_size_ && index_[index_pos_] < p) ++index_pos_;
+    if (index_pos_ < index_size_) return index_[index_pos_++];
+    if (index_to_ >= end_) return end_;
+    fill_index(index_to_);
   }
-  return block_ + std::countr_zero(m);
 }
 
-const char* Tokenizer::next_special(const char* p) {
-  const auto find = [&](char c) {
-    if (!c) return end_;
-    const void* q = std::memchr(p, c, static_cast<std::size_t>(end_ - p));
-    return q ? static_cast<const char*>(q) : end_;
-  };
-  return std::min(find(quote_), find(comment_));
+bool Tokenizer::line_has_special(const char* line, const char* next) {
+  if (!quote_ && !comment_) return false;
+  if (special_ && special_ >= line) return special_ < next;
+  // Search ahead in windows (never to the end of a large file at once).
+  const char* from = std::max(line, scanned_ ? scanned_ : line);
+  while (from < next) {
+    const char* stop = std::min(end_, std::max(next, from + (1 << 16)));
+    const char* hit = nullptr;
+    for (const char c : {quote_, comment_}) {
+      if (!c) continue;
+      const void* q = std::memchr(from, c, static_cast<std::size_t>(stop - from));
+      if (q && (!hit || static_cast<const char*>(q) < hit)) hit = static_cast<const char*>(q);
+    }
+    if (hit) {  // bytes after the hit are not searched yet
+      special_ = hit;
+      scanned_ = hit + 1;
+      return hit < next;
+    }
+    scanned_ = stop;
+    special_ = nullptr;
+    from = stop;
+  }
+  return false;
 }
 
 Tokenizer::Record Tokenizer::parse(std::int64_t offset) {
   const char* line = data_ + offset;
-  if (!special_ || special_ < line) special_ = next_special(line);
   const char* p = line;
   int k = 0;
   const char* q;
@@ -225,7 +256,7 @@ Tokenizer::Record Tokenizer::parse(std::int64_t offset) {
     p = q + 1;
   }
   const char* next = q == end_ ? end_ : q + 1;
-  if (special_ < next) return parse_quoted(offset);
+  if (line_has_special(line, next)) return parse_quoted(offset);
   if (k <= num_columns_) {
     auto& last = fields_[static_cast<std::size_t>(k - 1)];
     if (!last.empty() && last.back() == '\r') last.remove_suffix(1);

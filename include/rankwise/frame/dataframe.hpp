@@ -8,6 +8,7 @@
 ///     double mean = ddf["total_amount"].mean().compute();
 ///     std::cout << ddf.head();
 ///     rw::Table tips = ddf.groupby("passenger_count")["tip_amount"].mean().compute();
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -158,6 +159,33 @@ Series operator!=(const Series& a, const std::string& b);
 Series operator<(const Series& a, const std::string& b);
 Series operator>(const Series& a, const std::string& b);
 Series operator&(const Series& a, const Series& b);
+namespace frame_detail {
+/// `a op v` with an integer scalar (op one of + - * / == != < <= > >=; `first`: v op a). An
+/// integer scalar keeps int64 series int64 (except /), as in pandas; a double makes float64.
+Series integer_scalar(const Series& a, const char* op, std::int64_t v, bool first);
+}  // namespace frame_detail
+#define RW_SERIES_INTEGER(symbol)                                                                   \
+  template <std::integral I>                                                                       \
+  Series operator symbol(const Series& a, I v) {                                                   \
+    return frame_detail::integer_scalar(a, #symbol, static_cast<std::int64_t>(v), false);           \
+  }
+RW_SERIES_INTEGER(+)
+RW_SERIES_INTEGER(-)
+RW_SERIES_INTEGER(*)
+RW_SERIES_INTEGER(/)
+RW_SERIES_INTEGER(==)
+RW_SERIES_INTEGER(!=)
+RW_SERIES_INTEGER(<)
+RW_SERIES_INTEGER(<=)
+RW_SERIES_INTEGER(>)
+RW_SERIES_INTEGER(>=)
+#undef RW_SERIES_INTEGER
+template <std::integral I>
+Series operator+(I v, const Series& a) { return frame_detail::integer_scalar(a, "+", static_cast<std::int64_t>(v), true); }
+template <std::integral I>
+Series operator-(I v, const Series& a) { return frame_detail::integer_scalar(a, "-", static_cast<std::int64_t>(v), true); }
+template <std::integral I>
+Series operator*(I v, const Series& a) { return frame_detail::integer_scalar(a, "*", static_cast<std::int64_t>(v), true); }
 Series operator|(const Series& a, const Series& b);
 Series operator~(const Series& a);
 
@@ -166,8 +194,11 @@ Series operator~(const Series& a);
 class ColumnSlot : public Series {
  public:
   ColumnSlot(DataFrame& frame, Series value, std::string name);
+  ColumnSlot(const ColumnSlot&) = default;
   /// Replaces (or adds) the column in the frame this slot came from. Local.
   ColumnSlot& operator=(const Series& value);
+  /// `ddf["a"] = ddf["b"]`: assigns the values (never rebinds the slot). Local.
+  ColumnSlot& operator=(const ColumnSlot& value) { return *this = static_cast<const Series&>(value); }
   ColumnSlot& operator=(double value);
 
  private:
@@ -231,7 +262,8 @@ class DataFrame {
   /// Number of rows, like len(ddf). Collective (one pass, one allreduce).
   std::int64_t num_rows() const;
 
-  /// One column; on a mutable frame a slot that can be assigned (`ddf["x"] = ddf["y"] * 2`). Local.
+  /// One column; on a mutable frame a slot that can be assigned (`ddf["x"] = ddf["y"] * 2`), also
+  /// for a new column (reading a column that does not exist raises IndexError when computed). Local.
   ColumnSlot operator[](const std::string& column);
   Series operator[](const std::string& column) const;
   /// Several columns, in the given order. Local.
@@ -253,6 +285,9 @@ class DataFrame {
 
   GroupBy groupby(const std::string& key) const { return groupby(std::vector<std::string>{key}); }
   GroupBy groupby(const std::vector<std::string>& keys) const;
+  /// Non-null values per column (pandas' df.count()): columns "column" and "count". Parses
+  /// every column. Lazy; compute() is Collective.
+  Lazy<Table> count() const;
   /// describe() of the int64 and float64 columns. Lazy; compute() is Collective.
   Lazy<Table> describe() const;
 

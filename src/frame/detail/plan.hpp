@@ -103,5 +103,9 @@ SeriesPtr binary(Op op, SeriesPtr a, SeriesPtr b);
 SeriesPtr with_number(Op op, SeriesPtr a, double b, bool scalar_first = false);
 SeriesPtr with_string(Op op, SeriesPtr a, std::string b);
 SeriesPtr renamed(SeriesPtr a, std::string name);
+/// A column that does not exist (yet): the target of `ddf["new"] = ...`; IndexError if read.
+SeriesPtr missing_column(FramePtr frame, const std::string& name);
+/// `a op v` with an integer scalar: int64 stays int64 (except division).
+SeriesPtr with_integer(Op op, SeriesPtr a, std::int64_t v, bool scalar_first);
 
 }  // namespace rankwise::frame_detail

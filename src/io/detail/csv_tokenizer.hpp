@@ -2,8 +2,9 @@
 // The CSV tokenizer: record boundaries and field views over a mapped file, plus the field
 // parsers (numbers, booleans, ISO datetimes) and null detection.
 //
-// Fast path: a line without a quote or comment character is split with a 64-byte bitmask of
-// separators and newlines (SSE2 where available); such lines are the common case (the taxi
+// Fast path: a line without a quote or comment character is split using an index of the
+// positions of separators and newlines, built 64 bytes at a time from bitmasks (SSE2 where
+// available); such lines are the common case (the taxi
 // data has no quotes at all). Any line holding a quote or comment character is re-read by the
 // RFC 4180 state machine, which handles quoted separators, doubled quotes and quoted line breaks.
 #include <array>
@@ -90,8 +91,9 @@ class Tokenizer {
  private:
   Record parse_quoted(std::int64_t offset);
   const char* next_structural(const char* p);
-  void load_block(const char* base);
-  const char* next_special(const char* p);
+  void fill_index(const char* from);
+  std::uint64_t block_mask(const char* base) const;
+  bool line_has_special(const char* line, const char* next);
 
   const char* data_;
   const char* end_;
@@ -99,10 +101,15 @@ class Tokenizer {
   int num_columns_;
   std::vector<std::string_view> fields_;
   std::vector<std::string> scratch_;
-  // bitmask scanner state: separators and newlines of the 64 bytes at block_
-  const char* block_ = nullptr;
-  std::uint64_t mask_ = 0;
-  const char* special_ = nullptr;  ///< next quote/comment character at or after the last check
+  // Positions of every separator and line break in [index_from_, index_to_), found 64 bytes
+  // at a time; records read them in order through index_pos_.
+  std::vector<const char*> index_;
+  std::size_t index_size_ = 0, index_pos_ = 0;
+  const char* index_from_ = nullptr;
+  const char* index_to_ = nullptr;
+  // quote/comment search state: bytes before scanned_ were searched; special_ is the last hit
+  const char* special_ = nullptr;
+  const char* scanned_ = nullptr;
   std::int64_t line_offset_ = 0, line_number_ = 1;
 };
 

@@ -13,3 +13,8 @@
 #include "rankwise/frame/dataframe.hpp"
 #include "rankwise/linalg/dot.hpp"
 #include "rankwise/linalg/tsqr.hpp"
+#include "rankwise/ml/cluster.hpp"
+#include "rankwise/ml/datasets.hpp"
+#include "rankwise/ml/linear_model.hpp"
+#include "rankwise/ml/metrics.hpp"
+#include "rankwise/ml/preprocessing.hpp"

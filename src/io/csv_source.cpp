@@ -332,6 +332,11 @@ class Builder {
   std::string_view name(int slot) const { return slots_[static_cast<std::size_t>(slot)].name; }
   DType dtype(int slot) const { return slots_[static_cast<std::size_t>(slot)].dtype; }
   int file_column(int slot) const { return slots_[static_cast<std::size_t>(slot)].file_column; }
+  std::vector<int> file_columns() const {
+    std::vector<int> out;
+    for (const auto& s : slots_) out.push_back(s.file_column);
+    return out;
+  }
 
   Table finish(std::int64_t rows) {
     Table t;
@@ -388,6 +393,7 @@ Table read_partition(const CsvSource& src, std::int64_t p, const std::vector<int
       throw IoError(fmt::format("read_csv: '{}' changed size while being read ({} then {} bytes)", file.path, file.size, mapped.size()));
     mapped.will_need(seg.begin, seg.end);
     Tokenizer tok(mapped.data(), mapped.size(), o, ncols);
+    tok.set_wanted(builder.file_columns());
     const auto where = [&](std::int64_t offset) { return fmt::format("read_csv: {}: line {}", file.path, tok.line_of(offset)); };
     const auto bad = [&](const std::string& message) {
       if (o.on_bad_lines == BadLines::error) throw ParseError(message);

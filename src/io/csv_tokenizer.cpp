@@ -161,108 +161,156 @@ std::uint8_t classify(std::string_view s) {
 Tokenizer::Tokenizer(const char* data, std::int64_t size, const CsvOptions& o, int num_columns)
     : data_(data), end_(data + size), sep_(o.sep), quote_(o.quotechar), comment_(o.comment),
       num_columns_(std::max(num_columns, 1)),
-      fields_(static_cast<std::size_t>(num_columns_)), scratch_(static_cast<std::size_t>(num_columns_)) {}
+      fields_(static_cast<std::size_t>(num_columns_)), scratch_(static_cast<std::size_t>(num_columns_)), size_(size) {}
 
-std::uint64_t Tokenizer::block_mask(const char* base) const {
-  const std::ptrdiff_t n = std::min<std::ptrdiff_t>(64, end_ - base);
-  alignas(16) char tail[64];
-  const char* src = base;
-  if (n < 64) {  // never read past the mapping
-    std::memset(tail, '\0', sizeof tail);
-    std::memcpy(tail, base, static_cast<std::size_t>(n));
-    src = tail;
+void Tokenizer::set_wanted(const std::vector<int>& columns) {
+  wanted_.assign(static_cast<std::size_t>(num_columns_), 0);
+  first_wanted_ = num_columns_;
+  last_wanted_ = -1;
+  for (const int c : columns) {
+    wanted_[static_cast<std::size_t>(c)] = 1;
+    first_wanted_ = std::min(first_wanted_, c);
+    last_wanted_ = std::max(last_wanted_, c);
   }
+  all_wanted_ = false;
+}
+
+void Tokenizer::load_window(std::int64_t first_block) {
+  constexpr std::int64_t blocks = 1024;  // 64 KiB of text, 24 KiB of masks
+  const std::int64_t total = (size_ + 63) / 64;
+  window_block_ = first_block;
+  window_blocks_ = std::min(blocks, total - first_block);
+  seps_.resize(static_cast<std::size_t>(blocks));
+  breaks_.resize(static_cast<std::size_t>(blocks));
+  specials_.resize(static_cast<std::size_t>(blocks));
 #if defined(__SSE2__)
-  const __m128i vs = _mm_set1_epi8(sep_), vn = _mm_set1_epi8('\n');
-  std::uint64_t m = 0;
-  for (int k = 0; k < 4; ++k) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16 * k));
-    const auto bits = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, vs), _mm_cmpeq_epi8(x, vn))));
-    m |= static_cast<std::uint64_t>(bits) << (16 * k);
-  }
-#else
-  std::uint64_t m = 0;
-  for (int k = 0; k < 64; ++k)
-    m |= static_cast<std::uint64_t>(src[k] == sep_ || src[k] == '\n') << k;
+  const __m128i vs = _mm_set1_epi8(sep_), vn = _mm_set1_epi8('\n'), vq = _mm_set1_epi8(quote_),
+                vc = _mm_set1_epi8(comment_);
 #endif
-  if (n < 64) m &= (1ull << n) - 1;
-  return m;
+  for (std::int64_t w = 0; w < window_blocks_; ++w) {
+    const char* base = data_ + (first_block + w) * 64;
+    const std::ptrdiff_t n = std::min<std::ptrdiff_t>(64, end_ - base);
+    alignas(16) char tail[64];
+    const char* src = base;
+    if (n < 64) {  // never read past the mapping
+      std::memset(tail, '\n', sizeof tail);
+      std::memcpy(tail, base, static_cast<std::size_t>(n));
+      src = tail;
+    }
+    std::uint64_t ms = 0, mn = 0, mq = 0;
+#if defined(__SSE2__)
+    for (int k = 0; k < 4; ++k) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16 * k));
+      const auto shift = 16 * k;
+      ms |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vs)))) << shift;
+      mn |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn)))) << shift;
+      __m128i special = _mm_setzero_si128();
+      if (quote_) special = _mm_cmpeq_epi8(x, vq);
+      if (comment_) special = _mm_or_si128(special, _mm_cmpeq_epi8(x, vc));
+      mq |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(special))) << shift;
+    }
+#else
+    for (int k = 0; k < 64; ++k) {
+      ms |= static_cast<std::uint64_t>(src[k] == sep_) << k;
+      mn |= static_cast<std::uint64_t>(src[k] == '\n') << k;
+      mq |= static_cast<std::uint64_t>((quote_ && src[k] == quote_) || (comment_ && src[k] == comment_)) << k;
+    }
+#endif
+    if (n < 64) {
+      const std::uint64_t keep = (1ull << n) - 1;
+      ms &= keep;
+      mn &= keep;
+      mq &= keep;
+    }
+    seps_[static_cast<std::size_t>(w)] = ms;
+    breaks_[static_cast<std::size_t>(w)] = mn;
+    specials_[static_cast<std::size_t>(w)] = mq;
+  }
 }
 
-void Tokenizer::fill_index(const char* from) {
-  constexpr std::ptrdiff_t window = 1 << 16;
-  if (index_.size() < static_cast<std::size_t>(window)) index_.resize(static_cast<std::size_t>(window));
-  const char* stop = std::min(end_, from + window);
-  const char** out = index_.data();
-  for (const char* b = from; b < stop; b += 64) {
-    std::uint64_t m = block_mask(b);
-    while (m) {
-      *out++ = b + std::countr_zero(m);
-      m &= m - 1;
-    }
+std::int64_t Tokenizer::first_bit(const std::uint64_t* m, std::int64_t from) const {
+  std::int64_t w = (from >> 6) - window_block_;
+  std::uint64_t bits = m[w] & (~0ull << (from & 63));
+  while (bits == 0) {
+    if (++w >= window_blocks_) return -1;
+    bits = m[w];
   }
-  index_from_ = from;
-  index_to_ = stop;
-  index_size_ = static_cast<std::size_t>(out - index_.data());
-  index_pos_ = 0;
+  return ((window_block_ + w) << 6) + std::countr_zero(bits);
 }
 
-const char* Tokenizer::next_structural(const char* p) {
-  // Re-synchronise after a jump (a new record elsewhere, or one read by the quoted path).
-  if (!index_from_ || p < index_from_ || p >= index_to_ || (index_pos_ > 0 && index_[index_pos_ - 1] >= p)) fill_index(p);
-  for (;;) {
-    while (index_pos_ < index_size_ && index_[index_pos_] < p) ++index_pos_;
-    if (index_pos_ < index_size_) return index_[index_pos_++];
-    if (index_to_ >= end_) return end_;
-    fill_index(index_to_);
+std::int64_t Tokenizer::last_bit_before(const std::uint64_t* m, std::int64_t end) const {
+  const std::int64_t last = end - 1;
+  std::int64_t w = (last >> 6) - window_block_;
+  const int top = static_cast<int>(last & 63);
+  std::uint64_t bits = m[w] & (top == 63 ? ~0ull : (2ull << top) - 1);
+  while (bits == 0) {
+    if (--w < 0) return -1;
+    bits = m[w];
   }
+  return ((window_block_ + w) << 6) + 63 - std::countl_zero(bits);
 }
 
-bool Tokenizer::line_has_special(const char* line, const char* next) {
-  if (!quote_ && !comment_) return false;
-  if (special_ && special_ >= line) return special_ < next;
-  // Search ahead in windows (never to the end of a large file at once).
-  const char* from = std::max(line, scanned_ ? scanned_ : line);
-  while (from < next) {
-    const char* stop = std::min(end_, std::max(next, from + (1 << 16)));
-    const char* hit = nullptr;
-    for (const char c : {quote_, comment_}) {
-      if (!c) continue;
-      const void* q = std::memchr(from, c, static_cast<std::size_t>(stop - from));
-      if (q && (!hit || static_cast<const char*>(q) < hit)) hit = static_cast<const char*>(q);
-    }
-    if (hit) {  // bytes after the hit are not searched yet
-      special_ = hit;
-      scanned_ = hit + 1;
-      return hit < next;
-    }
-    scanned_ = stop;
-    special_ = nullptr;
-    from = stop;
-  }
-  return false;
+std::int64_t Tokenizer::count_bits(const std::uint64_t* m, std::int64_t from, std::int64_t end) const {
+  if (from >= end) return 0;
+  const std::int64_t wa = (from >> 6) - window_block_, we = ((end - 1) >> 6) - window_block_;
+  const std::uint64_t head = ~0ull << (from & 63);
+  const int top = static_cast<int>((end - 1) & 63);
+  const std::uint64_t tail = top == 63 ? ~0ull : (2ull << top) - 1;
+  if (wa == we) return std::popcount(m[wa] & head & tail);
+  std::int64_t n = std::popcount(m[wa] & head) + std::popcount(m[we] & tail);
+  for (std::int64_t w = wa + 1; w < we; ++w) n += std::popcount(m[w]);
+  return n;
 }
 
 Tokenizer::Record Tokenizer::parse(std::int64_t offset) {
-  const char* line = data_ + offset;
-  const char* p = line;
-  int k = 0;
-  const char* q;
-  for (;;) {
-    q = next_structural(p);
-    if (k < num_columns_) fields_[static_cast<std::size_t>(k)] = {p, static_cast<std::size_t>(q - p)};
-    ++k;
-    if (q == end_ || *q == '\n') break;
-    p = q + 1;
+  if (!in_window(offset)) load_window(offset >> 6);
+  std::int64_t eol = first_bit(breaks_.data(), offset);
+  if (eol < 0 && window_block_ + window_blocks_ < (size_ + 63) / 64) {
+    // The line runs past the window: restart the window at the line.
+    if ((offset >> 6) != window_block_) load_window(offset >> 6);
+    eol = first_bit(breaks_.data(), offset);
+    if (eol < 0 && window_block_ + window_blocks_ < (size_ + 63) / 64) return parse_quoted(offset);  // a line over 64 KiB
   }
-  const char* next = q == end_ ? end_ : q + 1;
-  if (line_has_special(line, next)) return parse_quoted(offset);
-  if (k <= num_columns_) {
-    auto& last = fields_[static_cast<std::size_t>(k - 1)];
-    if (!last.empty() && last.back() == '\r') last.remove_suffix(1);
+  if (eol < 0) eol = size_;
+  if (count_bits(specials_.data(), offset, eol) > 0) return parse_quoted(offset);
+  const int k = 1 + static_cast<int>(count_bits(seps_.data(), offset, eol));
+  Record r{offset, eol < size_ ? eol + 1 : size_, k, false};
+  const std::int64_t content_end = eol > offset && data_[eol - 1] == '\r' ? eol - 1 : eol;
+  if (k == 1 && content_end == offset) {
+    r.blank = true;
+    fields_[0] = {};
+    return r;
   }
-  Record r{offset, next - data_, k, false};
-  r.blank = k == 1 && fields_[0].empty();
+  const auto set = [&](int f, std::int64_t b, std::int64_t e) {
+    if (f == k - 1 && e == eol) e = content_end;
+    fields_[static_cast<std::size_t>(f)] = {data_ + b, static_cast<std::size_t>(e - b)};
+  };
+  if (all_wanted_) {  // every field, up to the column count
+    std::int64_t at = offset;
+    const int n = std::min(k, num_columns_);
+    for (int f = 0; f < n; ++f) {
+      const std::int64_t e = f < k - 1 ? first_bit(seps_.data(), at) : eol;
+      set(f, at, e);
+      at = e + 1;
+    }
+    return r;
+  }
+  if (k != num_columns_ || last_wanted_ < 0) return r;
+  if (last_wanted_ <= k - 1 - first_wanted_) {  // forward from the start
+    std::int64_t at = offset;
+    for (int f = 0; f <= last_wanted_; ++f) {
+      const std::int64_t e = f < k - 1 ? first_bit(seps_.data(), at) : eol;
+      if (wanted_[static_cast<std::size_t>(f)]) set(f, at, e);
+      at = e + 1;
+    }
+  } else {  // backward from the end
+    std::int64_t e = eol;
+    for (int f = k - 1; f >= first_wanted_; --f) {
+      const std::int64_t b = f > 0 ? last_bit_before(seps_.data(), e) + 1 : offset;
+      if (wanted_[static_cast<std::size_t>(f)]) set(f, b, e);
+      e = b - 1;
+    }
+  }
   return r;
 }
 

@@ -2,10 +2,12 @@
 // The CSV tokenizer: record boundaries and field views over a mapped file, plus the field
 // parsers (numbers, booleans, ISO datetimes) and null detection.
 //
-// Fast path: a line without a quote or comment character is split using an index of the
-// positions of separators and newlines, built 64 bytes at a time from bitmasks (SSE2 where
-// available); such lines are the common case (the taxi
-// data has no quotes at all). Any line holding a quote or comment character is re-read by the
+// Fast path: bitmasks of separators, line breaks and quote/comment characters, 64 bytes per
+// word (SSE2 where available), for a 64 KiB window. A line without a quote or comment character
+// is split with bit operations only: its end is the next line-break bit, its field count a
+// popcount, and only the wanted fields are located — walking forward from the line start or
+// backward from its end, whichever is shorter (the taxi data's last column costs one step).
+// Such lines are the common case (the taxi data has no quotes at all). Any line holding a quote or comment character is re-read by the
 // RFC 4180 state machine, which handles quoted separators, doubled quotes and quoted line breaks.
 #include <array>
 #include <cstdint>
@@ -77,8 +79,12 @@ class Tokenizer {
     bool blank = false;      ///< an empty or comment-only line
   };
 
-  /// Parses the record starting at `offset` (< size); its first min(num_fields, columns) fields
-  /// are then in field(). Throws ParseError for an unterminated quoted field. Local.
+  /// Only these columns' fields need to be located (default: all). Local.
+  void set_wanted(const std::vector<int>& columns);
+
+  /// Parses the record starting at `offset` (< size). When it has exactly the column count,
+  /// the wanted fields are in field() (all fields, up to the column count, when all are
+  /// wanted). Throws ParseError for an unterminated quoted field. Local.
   Record parse(std::int64_t offset);
   std::string_view field(int k) const { return fields_[static_cast<std::size_t>(k)]; }
 
@@ -90,10 +96,14 @@ class Tokenizer {
 
  private:
   Record parse_quoted(std::int64_t offset);
-  const char* next_structural(const char* p);
-  void fill_index(const char* from);
-  std::uint64_t block_mask(const char* base) const;
-  bool line_has_special(const char* line, const char* next);
+  void load_window(std::int64_t first_block);
+  bool in_window(std::int64_t offset) const {
+    const auto b = offset >> 6;
+    return b >= window_block_ && b < window_block_ + window_blocks_;
+  }
+  std::int64_t first_bit(const std::uint64_t* masks, std::int64_t from) const;
+  std::int64_t last_bit_before(const std::uint64_t* masks, std::int64_t end) const;
+  std::int64_t count_bits(const std::uint64_t* masks, std::int64_t from, std::int64_t end) const;
 
   const char* data_;
   const char* end_;
@@ -101,15 +111,12 @@ class Tokenizer {
   int num_columns_;
   std::vector<std::string_view> fields_;
   std::vector<std::string> scratch_;
-  // Positions of every separator and line break in [index_from_, index_to_), found 64 bytes
-  // at a time; records read them in order through index_pos_.
-  std::vector<const char*> index_;
-  std::size_t index_size_ = 0, index_pos_ = 0;
-  const char* index_from_ = nullptr;
-  const char* index_to_ = nullptr;
-  // quote/comment search state: bytes before scanned_ were searched; special_ is the last hit
-  const char* special_ = nullptr;
-  const char* scanned_ = nullptr;
+  // Bitmasks of the window: word w covers bytes [64 (window_block_ + w), +64) of the file.
+  std::vector<std::uint64_t> seps_, breaks_, specials_;
+  std::int64_t window_block_ = -1, window_blocks_ = 0, size_ = 0;
+  std::vector<char> wanted_;  // per column
+  int first_wanted_ = 0, last_wanted_ = -1;
+  bool all_wanted_ = true;
   std::int64_t line_offset_ = 0, line_number_ = 1;
 };
 

@@ -1,0 +1,171 @@
+// StandardScaler and MinMaxScaler: one pass of per-block partials, lazy transforms.
+#include "rankwise/ml/preprocessing.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "ml/detail/common.hpp"
+
+namespace rankwise::ml {
+
+using namespace detail;
+
+StandardScaler& StandardScaler::fit(const Array<double>& X) {
+  const auto rows = local_rows(X, "StandardScaler.fit");
+  check_finite(rows, "StandardScaler.fit");
+  const auto d = rows.d;
+  // Means first, then squared deviations from them (two passes over memory, exact enough).
+  std::vector<std::vector<double>> part(rows.size(), std::vector<double>(static_cast<std::size_t>(d), 0.0));
+  for (std::size_t b = 0; b < rows.size(); ++b)
+    for (std::int64_t i = 0; i < rows.at(b).shape()[0]; ++i)
+      for (std::int64_t j = 0; j < d; ++j) part[b][static_cast<std::size_t>(j)] += rows.at(b).data()[i * d + j];
+  const auto sums = sum_blocks(part, rows, static_cast<std::size_t>(d));
+  mean_ = NDArray<double>(Shape{d});
+  for (std::int64_t j = 0; j < d; ++j) mean_.data()[j] = sums[static_cast<std::size_t>(j)] / static_cast<double>(rows.n);
+  for (std::size_t b = 0; b < rows.size(); ++b) {
+    std::fill(part[b].begin(), part[b].end(), 0.0);
+    for (std::int64_t i = 0; i < rows.at(b).shape()[0]; ++i)
+      for (std::int64_t j = 0; j < d; ++j) {
+        const double dev = rows.at(b).data()[i * d + j] - mean_.data()[j];
+        part[b][static_cast<std::size_t>(j)] += dev * dev;
+      }
+  }
+  const auto m2 = sum_blocks(part, rows, static_cast<std::size_t>(d));
+  var_ = NDArray<double>(Shape{d});
+  scale_ = NDArray<double>(Shape{d});
+  for (std::int64_t j = 0; j < d; ++j) {
+    var_.data()[j] = m2[static_cast<std::size_t>(j)] / static_cast<double>(rows.n);
+    const double s = std::sqrt(var_.data()[j]);
+    scale_.data()[j] = s < 10 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::fabs(mean_.data()[j])) ? 1.0 : s;
+  }
+  n_ = rows.n;
+  return *this;
+}
+
+namespace {
+Array<double> affine(const Array<double>& X, const NDArray<double>& shift, const NDArray<double>& scale, bool forward,
+                     const std::string& name) {
+  return map_rows<double>(X, X.shape()[1], name, [shift, scale, forward](const NDArray<double>& x) {
+    NDArray<double> out(x.shape());
+    const auto d = x.shape()[1];
+    for (std::int64_t i = 0; i < x.size(); ++i) {
+      const auto j = i % d;
+      out.data()[i] = forward ? (x.data()[i] - shift.data()[j]) / scale.data()[j] : x.data()[i] * scale.data()[j] + shift.data()[j];
+    }
+    return out;
+  });
+}
+NDArray<double> filled(std::int64_t d, double v) { return NDArray<double>(Shape{d}, v); }
+}  // namespace
+
+Array<double> StandardScaler::transform(const Array<double>& X) const {
+  require_fitted(n_ > 0, "StandardScaler.transform");
+  require_features(X, mean_.size(), "StandardScaler.transform");
+  const auto d = mean_.size();
+  return affine(X, params_.with_mean ? mean_ : filled(d, 0.0), params_.with_std ? scale_ : filled(d, 1.0), true, "standard-scale");
+}
+
+Array<double> StandardScaler::inverse_transform(const Array<double>& X) const {
+  require_fitted(n_ > 0, "StandardScaler.inverse_transform");
+  require_features(X, mean_.size(), "StandardScaler.inverse_transform");
+  const auto d = mean_.size();
+  return affine(X, params_.with_mean ? mean_ : filled(d, 0.0), params_.with_std ? scale_ : filled(d, 1.0), false, "standard-unscale");
+}
+
+const NDArray<double>& StandardScaler::mean() const { require_fitted(n_ > 0, "StandardScaler.mean"); return mean_; }
+const NDArray<double>& StandardScaler::var() const { require_fitted(n_ > 0, "StandardScaler.var"); return var_; }
+const NDArray<double>& StandardScaler::scale() const { require_fitted(n_ > 0, "StandardScaler.scale"); return scale_; }
+
+void StandardScaler::save(const std::string& path) const {
+  require_fitted(n_ > 0, "StandardScaler.save");
+  write_model(path, {"StandardScaler",
+                     {{"with_mean", params_.with_mean}, {"with_std", params_.with_std}, {"n_samples_seen_", static_cast<double>(n_)}},
+                     {},
+                     {{"mean_", mean_}, {"var_", var_}, {"scale_", scale_}},
+                     {}});
+}
+
+StandardScaler StandardScaler::load(const std::string& path) {
+  const auto m = read_model(path, "StandardScaler");
+  StandardScaler s({.with_mean = m.numbers.at("with_mean") != 0, .with_std = m.numbers.at("with_std") != 0});
+  s.n_ = static_cast<std::int64_t>(m.numbers.at("n_samples_seen_"));
+  s.mean_ = m.arrays.at("mean_");
+  s.var_ = m.arrays.at("var_");
+  s.scale_ = m.arrays.at("scale_");
+  return s;
+}
+
+MinMaxScaler& MinMaxScaler::fit(const Array<double>& X) {
+  RANKWISE_CHECK(params_.feature_range_low < params_.feature_range_high, ValueError,
+                 "MinMaxScaler: feature_range_low must be below feature_range_high");
+  const auto rows = local_rows(X, "MinMaxScaler.fit");
+  check_finite(rows, "MinMaxScaler.fit");
+  const auto d = rows.d;
+  std::vector<double> lo(static_cast<std::size_t>(d), std::numeric_limits<double>::infinity());
+  std::vector<double> hi(static_cast<std::size_t>(d), -std::numeric_limits<double>::infinity());
+  for (std::size_t b = 0; b < rows.size(); ++b)
+    for (std::int64_t i = 0; i < rows.at(b).shape()[0]; ++i)
+      for (std::int64_t j = 0; j < d; ++j) {
+        const double v = rows.at(b).data()[i * d + j];
+        lo[static_cast<std::size_t>(j)] = std::min(lo[static_cast<std::size_t>(j)], v);
+        hi[static_cast<std::size_t>(j)] = std::max(hi[static_cast<std::size_t>(j)], v);
+      }
+  allreduce_inplace(comm(), std::span<double>(lo), ReduceOp::min);  // min/max are exact in any order
+  allreduce_inplace(comm(), std::span<double>(hi), ReduceOp::max);
+  min_ = NDArray<double>(Shape{d}, std::span<const double>(lo));
+  max_ = NDArray<double>(Shape{d}, std::span<const double>(hi));
+  fitted_ = true;
+  return *this;
+}
+
+namespace {
+// x' = (x - shift) / scale with shift = min - low·range/width... written as two vectors.
+std::pair<NDArray<double>, NDArray<double>> minmax_affine(const NDArray<double>& lo, const NDArray<double>& hi, double a, double b) {
+  const auto d = lo.size();
+  NDArray<double> shift(Shape{d}), scale(Shape{d});
+  for (std::int64_t j = 0; j < d; ++j) {
+    const double range = hi.data()[j] - lo.data()[j];
+    const double s = (range == 0 ? 1.0 : range) / (b - a);  // x' = (x - lo)/s + a = (x - (lo - a·s))/s
+    scale.data()[j] = s;
+    shift.data()[j] = lo.data()[j] - a * s;
+  }
+  return {shift, scale};
+}
+}  // namespace
+
+Array<double> MinMaxScaler::transform(const Array<double>& X) const {
+  require_fitted(fitted_, "MinMaxScaler.transform");
+  require_features(X, min_.size(), "MinMaxScaler.transform");
+  const auto [shift, scale] = minmax_affine(min_, max_, params_.feature_range_low, params_.feature_range_high);
+  return affine(X, shift, scale, true, "minmax-scale");
+}
+
+Array<double> MinMaxScaler::inverse_transform(const Array<double>& X) const {
+  require_fitted(fitted_, "MinMaxScaler.inverse_transform");
+  require_features(X, min_.size(), "MinMaxScaler.inverse_transform");
+  const auto [shift, scale] = minmax_affine(min_, max_, params_.feature_range_low, params_.feature_range_high);
+  return affine(X, shift, scale, false, "minmax-unscale");
+}
+
+const NDArray<double>& MinMaxScaler::data_min() const { require_fitted(fitted_, "MinMaxScaler.data_min"); return min_; }
+const NDArray<double>& MinMaxScaler::data_max() const { require_fitted(fitted_, "MinMaxScaler.data_max"); return max_; }
+
+void MinMaxScaler::save(const std::string& path) const {
+  require_fitted(fitted_, "MinMaxScaler.save");
+  write_model(path, {"MinMaxScaler",
+                     {{"feature_range_low", params_.feature_range_low}, {"feature_range_high", params_.feature_range_high}},
+                     {},
+                     {{"data_min_", min_}, {"data_max_", max_}},
+                     {}});
+}
+
+MinMaxScaler MinMaxScaler::load(const std::string& path) {
+  const auto m = read_model(path, "MinMaxScaler");
+  MinMaxScaler s({.feature_range_low = m.numbers.at("feature_range_low"), .feature_range_high = m.numbers.at("feature_range_high")});
+  s.min_ = m.arrays.at("data_min_");
+  s.max_ = m.arrays.at("data_max_");
+  s.fitted_ = true;
+  return s;
+}
+
+}  // namespace rankwise::ml

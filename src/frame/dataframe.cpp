@@ -12,6 +12,7 @@
 
 #include "frame/detail/execute.hpp"
 #include "frame/detail/reduce.hpp"
+#include "io/detail/hdf5_table.hpp"
 #include "rankwise/runtime/agree.hpp"
 #include "rankwise/runtime/collectives.hpp"
 
@@ -235,18 +236,21 @@ DataFrame DataFrame::persist() const {
 }
 
 namespace {
+std::string csv_quoted(const std::string& s, char sep);
+
 std::string csv_cell(const Column& c, std::int64_t i, char sep) {
   std::string s = c.format(i);
-  if ((c.dtype() == DType::string || c.dtype() == DType::category) &&
-      s.find_first_of(std::string{sep, '"', '\n', '\r'}) != std::string::npos) {
-    std::string q = "\"";
-    for (const char ch : s) {
-      if (ch == '"') q += '"';
-      q += ch;
-    }
-    return q + '"';
+  return c.dtype() == DType::string || c.dtype() == DType::category ? csv_quoted(s, sep) : s;
+}
+
+std::string csv_quoted(const std::string& s, char sep) {
+  if (s.find_first_of(std::string{sep, '"', '\n', '\r'}) == std::string::npos) return s;
+  std::string q = "\"";
+  for (const char ch : s) {
+    if (ch == '"') q += '"';
+    q += ch;
   }
-  return s;
+  return q + '"';
 }
 
 std::string csv_text(const Table& t, bool header, char sep) {
@@ -254,7 +258,7 @@ std::string csv_text(const Table& t, bool header, char sep) {
   if (header) {
     for (std::int64_t c = 0; c < t.num_columns(); ++c) {
       if (c) out += sep;
-      out += t.columns()[static_cast<std::size_t>(c)];
+      out += csv_quoted(t.columns()[static_cast<std::size_t>(c)], sep);
     }
     out += '\n';
   }
@@ -284,6 +288,12 @@ void write_all(const std::string& path, const std::string& text, std::int64_t of
 }
 }  // namespace
 
+namespace {
+template <class Name>
+void write_csv_files(const Communicator& comm, const std::map<std::int64_t, Table>& tables, const std::string& path,
+                     const ToCsvOptions& o, const Name& per_partition);
+}  // namespace
+
 void DataFrame::to_csv(const std::string& path, const ToCsvOptions& o) const {
   const auto& comm = frame_comm();
   const auto per_partition = [&](std::int64_t p) {
@@ -302,6 +312,27 @@ void DataFrame::to_csv(const std::string& path, const ToCsvOptions& o) const {
     }
   });
   const auto tables = materialize(node_, "to_csv");
+  // On any (agreed) failure below, no partial output stays behind.
+  const auto cleanup = [&] {
+    std::error_code ignored;
+    if (o.one_file_per_partition) {
+      for (const auto& [p, t] : tables) std::filesystem::remove(per_partition(p) + ".partial", ignored);
+    } else if (comm.rank() == 0) {
+      std::filesystem::remove(path + ".partial", ignored);
+    }
+  };
+  try {
+    write_csv_files(comm, tables, path, o, per_partition);
+  } catch (...) {
+    cleanup();
+    throw;
+  }
+}
+
+namespace {
+template <class Name>
+void write_csv_files(const Communicator& comm, const std::map<std::int64_t, Table>& tables, const std::string& path,
+                     const ToCsvOptions& o, const Name& per_partition) {
   std::string mine;
   agree(comm, "to_csv", [&] {
     for (const auto& [p, t] : tables) {
@@ -311,7 +342,7 @@ void DataFrame::to_csv(const std::string& path, const ToCsvOptions& o) const {
   });
   if (!o.one_file_per_partition) {
     // Empty frames still get their header.
-    if (node_->nparts > 0 && tables.count(0) && tables.at(0).num_rows() == 0 && o.header && mine.empty())
+    if (tables.count(0) && tables.at(0).num_rows() == 0 && o.header && mine.empty())
       mine = csv_text(tables.at(0), true, o.sep);
     const auto sizes = allgather(comm, static_cast<std::int64_t>(mine.size()));
     std::int64_t offset = 0;
@@ -321,12 +352,74 @@ void DataFrame::to_csv(const std::string& path, const ToCsvOptions& o) const {
     agree(comm, "to_csv", [&] { if (!mine.empty()) write_all(partial, mine, offset, false); });
   }
   agree(comm, "to_csv", [&] {
+    std::error_code error;
     if (o.one_file_per_partition) {
-      for (const auto& [p, t] : tables) std::filesystem::rename(per_partition(p) + ".partial", per_partition(p));
+      for (const auto& [p, t] : tables) {
+        std::filesystem::rename(per_partition(p) + ".partial", per_partition(p), error);
+        if (error) throw IoError(fmt::format("to_csv: cannot rename to '{}': {}", per_partition(p), error.message()));
+      }
     } else if (comm.rank() == 0) {
-      std::filesystem::rename(path + ".partial", path);
+      std::filesystem::rename(path + ".partial", path, error);
+      if (error) throw IoError(fmt::format("to_csv: cannot rename to '{}': {}", path, error.message()));
     }
   });
+}
+}  // namespace
+
+void DataFrame::to_hdf5(const std::string& file, const std::string& group, bool overwrite) const {
+  const auto& comm = frame_comm();
+  agree(comm, "to_hdf5", [&] {
+    if (std::filesystem::exists(file) && !overwrite)
+      throw IoError(fmt::format("to_hdf5: '{}' exists (pass overwrite = true to replace it)", file));
+  });
+  const auto tables = materialize(node_, "to_hdf5");
+  std::vector<Table> parts;
+  for (const auto& [p, t] : tables) parts.push_back(t);
+  Table local = parts.empty() ? Table() : Table::concat(parts);
+  const auto rows = local.num_rows();
+  std::vector<io::detail::ColumnSlab> slabs;
+  for (std::size_t k = 0; k < node_->names.size(); ++k) {
+    const auto& name = node_->names[k];
+    const DType dt = node_->dtypes[k];
+    Column empty(dt);
+    const Column& c = parts.empty() ? empty : local.col(name);
+    io::detail::ColumnSlab s{name, "", {}, 0, ""};
+    const auto put = [&](const void* p, std::size_t bytes) {
+      const auto* b = static_cast<const char*>(p);
+      s.data.assign(b, b + bytes);
+    };
+    switch (dt) {
+      case DType::float64: s.type = "float64"; put(c.numbers().data(), c.numbers().size_bytes()); break;
+      case DType::int64:
+      case DType::datetime:
+        s.type = "int64";
+        put(c.integers().data(), c.integers().size_bytes());
+        if (dt == DType::datetime) s.units = "ns since 1970-01-01 00:00:00";
+        break;
+      case DType::boolean: s.type = "uint8"; put(c.bytes().data(), c.bytes().size_bytes()); break;
+      case DType::string:
+      case DType::category: {
+        s.type = "string";
+        for (std::int64_t i = 0; i < rows; ++i) s.width = std::max<std::int64_t>(s.width, static_cast<std::int64_t>(c.string_at(i).size()));
+        s.width = std::max<std::int64_t>(s.width, 1);
+        s.data.assign(static_cast<std::size_t>(rows * s.width), '\0');
+        for (std::int64_t i = 0; i < rows; ++i) {
+          const auto v = c.string_at(i);
+          std::copy(v.begin(), v.end(), s.data.begin() + i * s.width);
+        }
+        break;
+      }
+    }
+    slabs.push_back(std::move(s));
+    // Nulls of types without NaN: a mask dataset, when any rank has one.
+    const bool nulls = dt != DType::float64 && c.has_nulls() && c.null_count() > 0;
+    if (allreduce(comm, static_cast<int>(nulls), ReduceOp::max)) {
+      io::detail::ColumnSlab mask{name + "__null", "uint8", std::vector<char>(static_cast<std::size_t>(rows)), 0, ""};
+      for (std::int64_t i = 0; i < rows; ++i) mask.data[static_cast<std::size_t>(i)] = c.is_null(i) ? 1 : 0;
+      slabs.push_back(std::move(mask));
+    }
+  }
+  io::detail::write_table(comm, file, group, slabs, rows, overwrite);
 }
 
 Array<double> DataFrame::to_array(const std::vector<std::string>& columns) const {

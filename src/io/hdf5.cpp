@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "io/detail/hdf5_table.hpp"
 #include "rankwise/runtime/agree.hpp"
 
 namespace rankwise::io::detail {
@@ -285,3 +286,80 @@ namespace rankwise::io {
 std::string last_read_io_mode() { return detail::last_mode(); }
 DatasetInfo hdf5_info(const std::string& file, const std::string& dataset) { return detail::info_impl(file, dataset); }
 }  // namespace rankwise::io
+
+// ---- tables: one dataset per column ------------------------------------------------------------
+
+namespace rankwise::io::detail {
+
+void write_table(const Communicator& comm, const std::string& file, const std::string& group,
+                 std::vector<ColumnSlab>& columns, std::int64_t local_rows, bool overwrite) {
+  quiet_hdf5();
+  agree(comm, "to_hdf5", [&] {
+    if (std::filesystem::exists(file) && !overwrite) throw IoError(file + " exists; pass overwrite = true to replace it");
+    const auto parent = std::filesystem::path(file).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent))
+      throw IoError("cannot write " + file + ": no directory " + parent.string());
+  });
+  const auto counts = allgather(comm, local_rows);
+  std::int64_t offset = 0, total = 0;
+  for (int r = 0; r < comm.size(); ++r) {
+    if (r < comm.rank()) offset += counts[static_cast<std::size_t>(r)];
+    total += counts[static_cast<std::size_t>(r)];
+  }
+  for (auto& c : columns)  // one string width for every rank
+    if (c.type == "string") c.width = std::max<std::int64_t>(1, allreduce(comm, c.width, ReduceOp::max));
+  Hdf5Writer w(comm);
+  w.path = file;
+  w.temporary = file + ".partial";
+  agree(comm, "to_hdf5", [&] {
+    const auto fapl = mpio_access(comm);
+    w.file = Handle(H5Fcreate(w.temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
+    if (w.file.get() < 0) throw IoError("cannot create " + w.temporary);
+  });
+  for (auto& c : columns) {
+    const std::string path = group.empty() || group == "/" ? "/" + c.name : group + "/" + c.name;
+    const std::string what = "dataset " + path + " in " + file;
+    agree(comm, "to_hdf5", [&] {
+      const hsize_t dims[1] = {static_cast<hsize_t>(total)};
+      Handle space(check(H5Screate_simple(1, dims, nullptr), "H5Screate_simple", what), H5Sclose);
+      Handle lcpl(check(H5Pcreate(H5P_LINK_CREATE), "H5Pcreate", what), H5Pclose);
+      H5Pset_create_intermediate_group(lcpl.get(), 1);
+      Handle type;
+      hid_t type_id;
+      if (c.type == "string") {
+        type = Handle(H5Tcopy(H5T_C_S1), H5Tclose);
+        H5Tset_size(type.get(), static_cast<std::size_t>(c.width));
+        H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
+        type_id = type.get();
+        // Repack this rank's strings to the agreed width.
+        std::vector<char> packed(static_cast<std::size_t>(local_rows * c.width), '\0');
+        const auto old = c.data.size() / static_cast<std::size_t>(std::max<std::int64_t>(local_rows, 1));
+        for (std::int64_t i = 0; i < local_rows; ++i)
+          std::copy_n(c.data.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(i) * old), std::min<std::size_t>(old, static_cast<std::size_t>(c.width)),
+                      packed.begin() + i * c.width);
+        c.data = std::move(packed);
+      } else {
+        type_id = c.type == "uint8" ? H5T_NATIVE_UINT8 : native_type(c.type);
+      }
+      Handle dset(H5Dcreate2(w.file.get(), path.c_str(), type_id, space.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+      check(dset.get(), "H5Dcreate2", what);
+      if (!c.units.empty()) {
+        Handle aspace(H5Screate(H5S_SCALAR), H5Sclose);
+        Handle t(H5Tcopy(H5T_C_S1), H5Tclose);
+        H5Tset_size(t.get(), c.units.size());
+        Handle a(check(H5Acreate2(dset.get(), "units", t.get(), aspace.get(), H5P_DEFAULT, H5P_DEFAULT), "H5Acreate2", what), H5Aclose);
+        check(H5Awrite(a.get(), t.get(), c.units.c_str()), "H5Awrite", what);
+      }
+      Handle filespace(check(H5Dget_space(dset.get()), "H5Dget_space", what), H5Sclose);
+      const Handle memspace = select_box(filespace, local_rows ? std::vector<std::int64_t>{offset} : std::vector<std::int64_t>{},
+                                         local_rows ? std::vector<std::int64_t>{local_rows} : std::vector<std::int64_t>{}, what);
+      const auto dxpl = collective_transfer();
+      const char none = 0;  // a rank without rows still passes a valid buffer
+      check(H5Dwrite(dset.get(), type_id, memspace.get(), filespace.get(), dxpl.get(), c.data.empty() ? &none : c.data.data()),
+            "H5Dwrite", what);
+    });
+  }
+  finish_writer(w);
+}
+
+}  // namespace rankwise::io::detail

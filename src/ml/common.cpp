@@ -162,9 +162,15 @@ double uniform(std::uint64_t seed, std::uint32_t stream, std::uint64_t counter) 
 }
 
 double normal(std::uint64_t seed, std::uint32_t stream, std::uint64_t counter) {
-  // Box-Muller on two independent uniforms of the same counter.
-  const double u1 = 1.0 - uniform(seed, stream, counter);
-  const double u2 = uniform(seed, stream + 0x10000u, counter);
+  // Box-Muller on the two 64-bit halves of one Philox draw.
+  using Philox = r123::Philox4x32;
+  const Philox::key_type key = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
+  const Philox::ctr_type ctr = {{static_cast<std::uint32_t>(counter), static_cast<std::uint32_t>(counter >> 32), stream, 0x6e6f}};
+  const auto r = Philox()(ctr, key);
+  const auto unit = [](std::uint32_t hi, std::uint32_t lo) {
+    return static_cast<double>(((static_cast<std::uint64_t>(hi) << 32) | lo) >> 11) * 0x1.0p-53;
+  };
+  const double u1 = 1.0 - unit(r[0], r[1]), u2 = unit(r[2], r[3]);
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
 }
 

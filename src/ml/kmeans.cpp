@@ -44,6 +44,32 @@ std::vector<double> sq_distances(const double* x, std::int64_t m, const double* 
 
 std::int64_t rows_of(const NDArray<double>& a) { return a.shape()[0]; }
 
+// Calls f(i, j, d²) with the nearest of k centers for each of the m rows, tile by tile (one
+// GEMM per tile, no m × k matrix).
+template <class F>
+void for_nearest(const double* x, std::int64_t m, const double* c, std::int64_t k, std::int64_t d, F f) {
+  constexpr std::int64_t tile = 512;
+  std::vector<double> cn(static_cast<std::size_t>(k), 0.0), dots(static_cast<std::size_t>(tile * k));
+  for (std::int64_t j = 0; j < k; ++j)
+    for (std::int64_t t = 0; t < d; ++t) cn[static_cast<std::size_t>(j)] += c[j * d + t] * c[j * d + t];
+  for (std::int64_t t0 = 0; t0 < m; t0 += tile) {
+    const auto here = std::min(tile, m - t0);
+    const double* xt = x + t0 * d;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(here), static_cast<int>(k), static_cast<int>(d), -2.0, xt,
+                static_cast<int>(d), c, static_cast<int>(d), 0.0, dots.data(), static_cast<int>(k));
+    for (std::int64_t i = 0; i < here; ++i) {
+      const double* row = dots.data() + i * k;
+      std::int64_t j = 0;
+      double best = row[0] + cn[0];
+      for (std::int64_t q = 1; q < k; ++q)
+        if (row[q] + cn[static_cast<std::size_t>(q)] < best) { best = row[q] + cn[static_cast<std::size_t>(q)]; j = q; }
+      double xn = 0;
+      for (std::int64_t t = 0; t < d; ++t) xn += xt[i * d + t] * xt[i * d + t];
+      f(t0 + i, j, std::max(0.0, best + xn));
+    }
+  }
+}
+
 // Rows `wanted` (global indices) of X, in that order, on every rank. Collective.
 NDArray<double> fetch_rows(const Rows& rows, const std::vector<std::int64_t>& wanted) {
   std::vector<double> mine;  // records: position, d values
@@ -164,11 +190,11 @@ std::vector<double> init_kmeans_parallel(const Rows& rows, const KMeans::Params&
     if (picked.empty()) continue;
     const auto fresh = fetch_rows(rows, picked);
     const auto m = static_cast<std::int64_t>(picked.size());
-    for (std::size_t b = 0; b < rows.size(); ++b) {
-      const auto dist = sq_distances(rows.at(b).data(), rows_of(rows.at(b)), fresh.data(), m, d);
-      for (std::int64_t i = 0; i < rows_of(rows.at(b)); ++i)
-        for (std::int64_t j = 0; j < m; ++j) best[b][static_cast<std::size_t>(i)] = std::min(best[b][static_cast<std::size_t>(i)], dist[static_cast<std::size_t>(i * m + j)]);
-    }
+    for (std::size_t b = 0; b < rows.size(); ++b)
+      for_nearest(rows.at(b).data(), rows_of(rows.at(b)), fresh.data(), m, d, [&](std::int64_t i, std::int64_t, double d2) {
+        auto& v = best[b][static_cast<std::size_t>(i)];
+        v = std::min(v, d2);
+      });
     cand = append_rows(cand, fresh);
     phi = cost();
   }
@@ -180,13 +206,9 @@ std::vector<double> init_kmeans_parallel(const Rows& rows, const KMeans::Params&
   }
   // Weights: how many rows each candidate attracts (counts: exact in any order).
   std::vector<std::vector<double>> counts(rows.size(), std::vector<double>(static_cast<std::size_t>(c), 0.0));
-  for (std::size_t b = 0; b < rows.size(); ++b) {
-    const auto dist = sq_distances(rows.at(b).data(), rows_of(rows.at(b)), cand.data(), c, d);
-    for (std::int64_t i = 0; i < rows_of(rows.at(b)); ++i) {
-      const auto* row = dist.data() + i * c;
-      counts[b][static_cast<std::size_t>(std::min_element(row, row + c) - row)] += 1;
-    }
-  }
+  for (std::size_t b = 0; b < rows.size(); ++b)
+    for_nearest(rows.at(b).data(), rows_of(rows.at(b)), cand.data(), c, d,
+                [&](std::int64_t, std::int64_t j, double) { counts[b][static_cast<std::size_t>(j)] += 1; });
   const auto w = sum_blocks(counts, rows, static_cast<std::size_t>(c));
   return recluster(cand, w, k, d, seed);
 }
@@ -248,22 +270,50 @@ struct Assignment {
 };
 
 // One E-step over all rows: per-cluster sums and counts and the inertia (one collective).
+// Rows go through in cache-sized tiles: one GEMM per tile, then argmin and accumulation while
+// the tile is still in cache.
+//
+// The nearest center minimises ||c||² - 2 x·c (||x||² is the same for every center), so the GEMM
+// gives the argmin directly; ||x||² enters the inertia once per row.
 Assignment assign(const Rows& rows, const std::vector<double>& centers, std::int64_t k) {
   const auto d = rows.d;
   const auto width = static_cast<std::size_t>(k * d + k + 1);
+  constexpr std::int64_t tile = 512;
+  std::vector<double> cn(static_cast<std::size_t>(k), 0.0);
+  for (std::int64_t j = 0; j < k; ++j)
+    for (std::int64_t t = 0; t < d; ++t) cn[static_cast<std::size_t>(j)] += centers[static_cast<std::size_t>(j * d + t)] * centers[static_cast<std::size_t>(j * d + t)];
+  std::vector<double> dots(static_cast<std::size_t>(tile * k));
   std::vector<std::vector<double>> partials(rows.size(), std::vector<double>(width, 0.0));
   for (std::size_t b = 0; b < rows.size(); ++b) {
     const auto& x = rows.at(b);
     const auto m = rows_of(x);
-    const auto dist = sq_distances(x.data(), m, centers.data(), k, d);
     auto& part = partials[b];
-    for (std::int64_t i = 0; i < m; ++i) {
-      const auto* row = dist.data() + i * k;
-      const auto j = std::min_element(row, row + k) - row;
-      for (std::int64_t t = 0; t < d; ++t) part[static_cast<std::size_t>(j * d + t)] += x.data()[i * d + t];
-      part[static_cast<std::size_t>(k * d + j)] += 1;
-      part[width - 1] += row[j];
+    double inertia = 0;
+    for (std::int64_t t0 = 0; t0 < m; t0 += tile) {
+      const auto here = std::min(tile, m - t0);
+      const double* xt = x.data() + t0 * d;
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(here), static_cast<int>(k), static_cast<int>(d), -2.0, xt,
+                  static_cast<int>(d), centers.data(), static_cast<int>(d), 0.0, dots.data(), static_cast<int>(k));
+      for (std::int64_t i = 0; i < here; ++i) {
+        const double* row = dots.data() + i * k;
+        std::int64_t j = 0;
+        double best = row[0] + cn[0];
+        for (std::int64_t c = 1; c < k; ++c) {
+          const double v = row[c] + cn[static_cast<std::size_t>(c)];
+          if (v < best) { best = v; j = c; }
+        }
+        double* sum = part.data() + j * d;
+        const double* xi = xt + i * d;
+        double xn = 0;
+        for (std::int64_t t = 0; t < d; ++t) {
+          sum[t] += xi[t];
+          xn += xi[t] * xi[t];
+        }
+        part[static_cast<std::size_t>(k * d + j)] += 1;
+        inertia += std::max(0.0, best + xn);
+      }
     }
+    part[width - 1] = inertia;
   }
   const auto total = sum_blocks(partials, rows, width);
   Assignment a;

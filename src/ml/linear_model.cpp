@@ -228,7 +228,42 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
   const auto ncls = K == 1 ? 2 : K;
   std::vector<double> z(static_cast<std::size_t>(ncls)), p(static_cast<std::size_t>(ncls));
   std::vector<double> xa(static_cast<std::size_t>(d + 1));  // x with a trailing 1 for the intercept
-  for (std::size_t blk = 0; blk < rows.size(); ++blk) {
+  if (K == 1) {  // two classes: BLAS on tiles of rows (GEMV for scores and gradient, SYRK for H)
+    const auto n = L.intercept ? d + 1 : d;
+    constexpr std::int64_t tile = 256;
+    std::vector<double> A(static_cast<std::size_t>(tile * n)), z(static_cast<std::size_t>(tile)), r(static_cast<std::size_t>(tile));
+    for (std::size_t blk = 0; blk < rows.size(); ++blk) {
+      const auto& X = rows.at(blk);
+      auto& out = part[blk];
+      double* g = out.data() + 1;
+      double* H = g + P;
+      for (std::int64_t t0 = 0; t0 < X.shape()[0]; t0 += tile) {
+        const auto here = std::min(tile, X.shape()[0] - t0);
+        for (std::int64_t i = 0; i < here; ++i) {
+          std::copy(X.data() + (t0 + i) * d, X.data() + (t0 + i + 1) * d, A.data() + i * n);
+          if (L.intercept) A[static_cast<std::size_t>(i * n + d)] = 1.0;
+        }
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, static_cast<int>(here), static_cast<int>(n), 1.0, A.data(), static_cast<int>(n),
+                    th.data(), 1, 0.0, z.data(), 1);
+        for (std::int64_t i = 0; i < here; ++i) {
+          const double s = z[static_cast<std::size_t>(i)];
+          const bool positive = cls[blk][static_cast<std::size_t>(t0 + i)] == 1;
+          out[0] += L.C * (positive ? softplus(-s) : softplus(s));
+          const double pr = 1.0 / (1.0 + std::exp(-s));
+          r[static_cast<std::size_t>(i)] = L.C * (pr - static_cast<double>(positive));
+          z[static_cast<std::size_t>(i)] = std::sqrt(L.C * pr * (1 - pr));  // reused: row weights for H
+        }
+        if (!full) continue;
+        cblas_dgemv(CblasRowMajor, CblasTrans, static_cast<int>(here), static_cast<int>(n), 1.0, A.data(), static_cast<int>(n), r.data(), 1,
+                    1.0, g, 1);
+        for (std::int64_t i = 0; i < here; ++i)
+          for (std::int64_t a = 0; a < n; ++a) A[static_cast<std::size_t>(i * n + a)] *= z[static_cast<std::size_t>(i)];
+        cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, static_cast<int>(n), static_cast<int>(here), 1.0, A.data(), static_cast<int>(n),
+                    1.0, H, static_cast<int>(P));
+      }
+    }
+  }
+  for (std::size_t blk = 0; blk < rows.size() && K > 1; ++blk) {
     const auto& X = rows.at(blk);
     auto& out = part[blk];
     double* g = out.data() + 1;

@@ -304,6 +304,11 @@ class DataFrame {
   /// Writes CSV text: one file in partition order, or one file per partition. Collective;
   /// atomic (temporary names renamed once every rank succeeded).
   void to_csv(const std::string& path, const ToCsvOptions& options = {}) const;
+  /// Writes every column as a 1-D dataset `<group>/<column>` of a new HDF5 file (h5py reads it):
+  /// float64, int64, bool as uint8, datetime64[ns] as int64 with units "ns since 1970-01-01",
+  /// string and category as fixed-length strings; a non-float column with nulls also gets
+  /// `<column>__null` (uint8, 1 = null). Rows in partition order. Collective; atomic.
+  void to_hdf5(const std::string& file, const std::string& group = "/", bool overwrite = false) const;
   /// The numeric (or given) columns as a float64 array, rows chunked by partition. Collective
   /// (materialises the columns).
   Array<double> to_array(const std::vector<std::string>& columns = {}) const;

@@ -17,4 +17,5 @@
 #include "rankwise/ml/datasets.hpp"
 #include "rankwise/ml/linear_model.hpp"
 #include "rankwise/ml/metrics.hpp"
+#include "rankwise/ml/model_file.hpp"
 #include "rankwise/ml/preprocessing.hpp"

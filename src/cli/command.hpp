@@ -6,7 +6,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "rankwise/runtime/collectives.hpp"
 #include "rankwise/runtime/communicator.hpp"
+#include "rankwise/runtime/timer.hpp"
 
 namespace rankwise::cli {
 
@@ -22,5 +24,20 @@ struct Context {
 void add_info_command(CLI::App& app, Context& context);
 /// `rankwise tour`: the talk's examples on generated data.
 void add_tour_command(CLI::App& app, Context& context);
+/// `rankwise generate`: synthetic HDF5 data or taxi CSV files.
+void add_generate_command(CLI::App& app, Context& context);
+/// `rankwise describe`: describe() of CSV files or an HDF5 dataset.
+void add_describe_command(CLI::App& app, Context& context);
+/// `rankwise groupby`: grouped aggregation of CSV files.
+void add_groupby_command(CLI::App& app, Context& context);
+/// `rankwise ols`: LinearRegression on HDF5 data.
+void add_ols_command(CLI::App& app, Context& context);
+/// `rankwise kmeans`: KMeans on HDF5 data, with an optional plot.
+void add_kmeans_command(CLI::App& app, Context& context);
+/// `rankwise predict`: apply a saved model.
+void add_predict_command(CLI::App& app, Context& context);
+
+/// Writes a scatter plot of a kmeans result (python3 + matplotlib on rank 0). Collective.
+void plot_clusters(const Communicator& comm, const std::string& x, const std::string& result, const std::string& png);
 
 }  // namespace rankwise::cli

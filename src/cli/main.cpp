@@ -27,6 +27,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.fallthrough();  // global flags (--json) may follow the subcommand
   rw::cli::add_info_command(app, context);
+  rw::cli::add_generate_command(app, context);
+  rw::cli::add_describe_command(app, context);
+  rw::cli::add_groupby_command(app, context);
+  rw::cli::add_ols_command(app, context);
+  rw::cli::add_kmeans_command(app, context);
+  rw::cli::add_predict_command(app, context);
   rw::cli::add_tour_command(app, context);
 
   try {

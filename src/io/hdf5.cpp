@@ -199,7 +199,8 @@ std::shared_ptr<Hdf5Writer> create_writer(const Communicator& comm, const std::s
                                           const Shape& shape, const char* type, const Hdf5WriteOptions& options) {
   quiet_hdf5();
   agree(comm, "to_hdf5", [&] {
-    if (std::filesystem::exists(file) && !options.overwrite)
+    if (options.append && !std::filesystem::exists(file)) throw IoError("cannot append to " + file + ": no such file");
+    if (std::filesystem::exists(file) && !options.overwrite && !options.append)
       throw IoError(file + " exists; pass overwrite = true to replace it");
     if (options.gzip && options.chunk_rows <= 0)
       throw ValueError("to_hdf5: gzip compression needs chunk_rows > 0 (a chunked layout)");
@@ -212,10 +213,18 @@ std::shared_ptr<Hdf5Writer> create_writer(const Communicator& comm, const std::s
   w->temporary = file + ".partial";
   w->what = "dataset " + dataset + " in " + file;
   w->type = type;
+  if (options.append)  // extend a copy; the rename at the end replaces the original at once
+    agree(comm, "to_hdf5", [&] {
+      if (comm.is_root()) std::filesystem::copy_file(file, w->temporary, std::filesystem::copy_options::overwrite_existing);
+    });
   agree(comm, "to_hdf5", [&] {
     const auto fapl = mpio_access(comm);
-    w->file = Handle(H5Fcreate(w->temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose);
+    w->file = Handle(options.append ? H5Fopen(w->temporary.c_str(), H5F_ACC_RDWR, fapl.get())
+                                    : H5Fcreate(w->temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()),
+                     H5Fclose);
     if (w->file.get() < 0) throw IoError("cannot create " + w->temporary);
+    if (options.append && H5Lexists(w->file.get(), dataset.c_str(), H5P_DEFAULT) > 0)
+      throw IoError(file + " already holds " + dataset);
     std::vector<hsize_t> dims(shape.begin(), shape.end());
     Handle space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "H5Screate_simple", w->what),
                  H5Sclose);
@@ -284,6 +293,54 @@ void finish_writer(Hdf5Writer& writer) {
 
 namespace rankwise::io {
 std::string last_read_io_mode() { return detail::last_mode(); }
+
+std::vector<DatasetSummary> hdf5_list(const std::string& file) {
+  detail::quiet_hdf5();
+  return agree(default_comm(), "hdf5_list", [&] {
+    if (!std::filesystem::exists(file)) throw IoError("no such file: " + file);
+    detail::Handle f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    if (f.get() < 0) throw IoError(file + " is not an HDF5 file");
+    std::vector<DatasetSummary> out;
+    H5Ovisit2(f.get(), H5_INDEX_NAME, H5_ITER_INC,
+              [](hid_t root, const char* name, const H5O_info_t* info, void* data) -> herr_t {
+                if (info->type != H5O_TYPE_DATASET) return 0;
+                auto& list = *static_cast<std::vector<DatasetSummary>*>(data);
+                DatasetSummary s;
+                s.path = std::string("/") + name;
+                detail::Handle d(H5Dopen2(root, name, H5P_DEFAULT), H5Dclose);
+                detail::Handle space(H5Dget_space(d.get()), H5Sclose);
+                const int nd = H5Sget_simple_extent_ndims(space.get());
+                std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(nd, 0)));
+                H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+                s.shape.assign(dims.begin(), dims.end());
+                detail::Handle type(H5Dget_type(d.get()), H5Tclose);
+                const auto size = H5Tget_size(type.get());
+                switch (H5Tget_class(type.get())) {
+                  case H5T_FLOAT: s.dtype = size == 8 ? "float64" : "float32"; break;
+                  case H5T_INTEGER: s.dtype = std::string(H5Tget_sign(type.get()) == H5T_SGN_NONE ? "uint" : "int") + std::to_string(size * 8); break;
+                  case H5T_STRING: s.dtype = "string[" + std::to_string(size) + "]"; break;
+                  default: s.dtype = "other"; break;
+                }
+                detail::Handle dcpl(H5Dget_create_plist(d.get()), H5Pclose);
+                if (H5Pget_layout(dcpl.get()) == H5D_CHUNKED) {
+                  std::vector<hsize_t> c(static_cast<std::size_t>(std::max(nd, 0)));
+                  H5Pget_chunk(dcpl.get(), nd, c.data());
+                  s.chunks.assign(c.begin(), c.end());
+                }
+                for (int k = 0; k < H5Pget_nfilters(dcpl.get()); ++k) {
+                  unsigned flags = 0, level = 0;
+                  std::size_t n = 1;
+                  if (H5Pget_filter2(dcpl.get(), static_cast<unsigned>(k), &flags, &n, &level, 0, nullptr, nullptr) == H5Z_FILTER_DEFLATE)
+                    s.compression = "gzip-" + std::to_string(level);
+                }
+                list.push_back(std::move(s));
+                return 0;
+              },
+              &out, H5O_INFO_BASIC);
+    return out;
+  });
+}
+
 DatasetInfo hdf5_info(const std::string& file, const std::string& dataset) { return detail::info_impl(file, dataset); }
 }  // namespace rankwise::io
 

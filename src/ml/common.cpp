@@ -1,5 +1,6 @@
 // Shared estimator plumbing (see detail/common.hpp).
 #include "ml/detail/common.hpp"
+#include "rankwise/ml/model_file.hpp"
 
 #include <hdf5.h>
 
@@ -261,7 +262,8 @@ ModelFile read_model(const std::string& path, const std::string& kind) {
         m.numbers[name] = v;
       }
     }
-    if (m.kind != kind)
+    if (kind.empty() && m.kind.empty()) throw ValueError(fmt::format("load: '{}' is not a rankwise model file", path));
+    if (!kind.empty() && m.kind != kind)
       throw ValueError(fmt::format("load: '{}' holds a {} model, not a {}", path, m.kind.empty() ? "non-rankwise" : m.kind, kind));
     // Datasets in the root group.
     H5G_info_t info{};
@@ -291,3 +293,5 @@ ModelFile read_model(const std::string& path, const std::string& kind) {
 }
 
 }  // namespace rankwise::ml::detail
+
+std::string rankwise::ml::saved_model_kind(const std::string& path) { return detail::read_model(path, "").kind; }

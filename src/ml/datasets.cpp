@@ -93,7 +93,8 @@ std::pair<Array<double>, Array<std::int64_t>> make_classification(const Classifi
     const auto flat = w.global_flat();
     const auto row = flat / d, col = flat % d;
     double v = normal(p.random_state, feature_stream, static_cast<std::uint64_t>(flat));
-    if (col < p.n_informative) v += ((true_class(row) >> col) & 1 ? p.class_sep : -p.class_sep);  // hypercube vertex
+    if (col < std::min<std::int64_t>(p.n_informative, 62))  // hypercube vertex (further informative columns: noise)
+      v += ((true_class(row) >> col) & 1 ? p.class_sep : -p.class_sep);
     return v;
   });
   auto y = array_detail::generate<std::int64_t>("make_classification-labels", Shape{p.n_samples}, ChunkSpec(p.chunks),

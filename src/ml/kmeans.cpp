@@ -165,6 +165,7 @@ std::vector<double> init_kmeans_parallel(const Rows& rows, const KMeans::Params&
   const auto k = p.n_clusters, d = rows.d;
   const std::int64_t first = std::min(rows.n - 1, static_cast<std::int64_t>(uniform(seed, 1, 0) * static_cast<double>(rows.n)));
   std::vector<double> cand;
+  std::vector<std::int64_t> taken{first};  // global rows already candidates
   const auto first_row = fetch_rows(rows, {first});
   cand.assign(first_row.data(), first_row.data() + d);
   std::vector<std::vector<double>> best(rows.size());
@@ -188,6 +189,7 @@ std::vector<double> init_kmeans_parallel(const Rows& rows, const KMeans::Params&
     std::vector<std::int64_t> picked = all.values;
     std::sort(picked.begin(), picked.end());
     if (picked.empty()) continue;
+    taken.insert(taken.end(), picked.begin(), picked.end());
     const auto fresh = fetch_rows(rows, picked);
     const auto m = static_cast<std::int64_t>(picked.size());
     for (std::size_t b = 0; b < rows.size(); ++b)
@@ -200,7 +202,7 @@ std::vector<double> init_kmeans_parallel(const Rows& rows, const KMeans::Params&
   }
   auto c = static_cast<std::int64_t>(cand.size()) / d;
   if (c < k) {  // too few candidates (tiny or degenerate data): add random rows
-    const auto extra = fetch_rows(rows, random_rows(k - c, rows.n, seed, 500));
+    const auto extra = fetch_rows(rows, random_rows(k - c, rows.n, seed, 500, taken));
     cand = append_rows(cand, extra);
     c = k;
   }
@@ -336,20 +338,24 @@ KMeans& KMeans::fit(const Array<double>& X) {
   check_finite(rows, "KMeans.fit");
   const auto k = p.n_clusters, d = rows.d;
   // tol is relative to the mean feature variance, as in scikit-learn.
-  std::vector<std::vector<double>> moments(rows.size(), std::vector<double>(static_cast<std::size_t>(2 * d), 0.0));
+  // Means first, then squared deviations (two passes: no cancellation far from the origin).
+  std::vector<std::vector<double>> moments(rows.size(), std::vector<double>(static_cast<std::size_t>(d), 0.0));
   for (std::size_t b = 0; b < rows.size(); ++b)
     for (std::int64_t i = 0; i < rows_of(rows.at(b)); ++i)
+      for (std::int64_t t = 0; t < d; ++t) moments[b][static_cast<std::size_t>(t)] += rows.at(b).data()[i * d + t];
+  auto mu = sum_blocks(moments, rows, static_cast<std::size_t>(d));
+  for (auto& v : mu) v /= static_cast<double>(rows.n);
+  for (std::size_t b = 0; b < rows.size(); ++b) {
+    std::fill(moments[b].begin(), moments[b].end(), 0.0);
+    for (std::int64_t i = 0; i < rows_of(rows.at(b)); ++i)
       for (std::int64_t t = 0; t < d; ++t) {
-        const double v = rows.at(b).data()[i * d + t];
-        moments[b][static_cast<std::size_t>(t)] += v;
-        moments[b][static_cast<std::size_t>(d + t)] += v * v;
+        const double dev = rows.at(b).data()[i * d + t] - mu[static_cast<std::size_t>(t)];
+        moments[b][static_cast<std::size_t>(t)] += dev * dev;
       }
-  const auto m = sum_blocks(moments, rows, static_cast<std::size_t>(2 * d));
-  double mean_var = 0;
-  for (std::int64_t t = 0; t < d; ++t) {
-    const double mu = m[static_cast<std::size_t>(t)] / static_cast<double>(rows.n);
-    mean_var += std::max(0.0, m[static_cast<std::size_t>(d + t)] / static_cast<double>(rows.n) - mu * mu);
   }
+  const auto m2 = sum_blocks(moments, rows, static_cast<std::size_t>(d));
+  double mean_var = 0;
+  for (std::int64_t t = 0; t < d; ++t) mean_var += m2[static_cast<std::size_t>(t)] / static_cast<double>(rows.n);
   const double tol = p.tol * mean_var / static_cast<double>(d);
 
   double best_inertia = std::numeric_limits<double>::infinity();
@@ -431,7 +437,8 @@ const NDArray<double>& KMeans::cluster_centers() const {
 }
 
 Array<std::int64_t> KMeans::labels() const {
-  require_fitted(fitted_ && train_.has_value(), "KMeans.labels");
+  require_fitted(fitted_, "KMeans.labels");
+  if (!train_) throw NotFittedError("KMeans.labels: a loaded model has no training rows; use predict(X)");
   return predict(*train_);
 }
 
@@ -456,18 +463,18 @@ void KMeans::save(const std::string& path) const {
 KMeans KMeans::load(const std::string& path) {
   const auto m = read_model(path, "KMeans");
   Params p;
-  p.n_clusters = static_cast<std::int64_t>(m.numbers.at("n_clusters"));
-  p.init_max_iter = static_cast<int>(m.numbers.at("init_max_iter"));
-  p.oversampling_factor = m.numbers.at("oversampling_factor");
-  p.max_iter = static_cast<int>(m.numbers.at("max_iter"));
-  p.tol = m.numbers.at("tol");
-  p.n_init = static_cast<int>(m.numbers.at("n_init"));
-  p.random_state = static_cast<std::uint64_t>(m.numbers.at("random_state"));
-  p.init = m.strings.at("init");
+  p.n_clusters = static_cast<std::int64_t>(m.number("n_clusters"));
+  p.init_max_iter = static_cast<int>(m.number("init_max_iter"));
+  p.oversampling_factor = m.number("oversampling_factor");
+  p.max_iter = static_cast<int>(m.number("max_iter"));
+  p.tol = m.number("tol");
+  p.n_init = static_cast<int>(m.number("n_init"));
+  p.random_state = static_cast<std::uint64_t>(m.number("random_state"));
+  p.init = m.text("init");
   KMeans km(p);
-  km.centers_ = m.arrays.at("cluster_centers_");
-  km.inertia_ = m.numbers.at("inertia_");
-  km.n_iter_ = static_cast<int>(m.numbers.at("n_iter_"));
+  km.centers_ = m.array("cluster_centers_");
+  km.inertia_ = m.number("inertia_");
+  km.n_iter_ = static_cast<int>(m.number("n_iter_"));
   km.fitted_ = true;
   return km;
 }

@@ -87,8 +87,8 @@ NDArray<double> normal_equations(const Centred& c, double alpha, const std::stri
   double rcond = 0;
   if (info == 0) LAPACKE_dpocon(LAPACK_ROW_MAJOR, 'L', n, s.data(), n, anorm, &rcond);
   if (info != 0 || rcond < 1e-13)
-    throw LinalgError(fmt::format("{}: the centred XᵀX is singular (reciprocal condition estimate {:.3g}); X is rank-deficient: "
-                                  "use solver \"tsqr\"", who, rcond));
+    throw LinalgError(fmt::format("{}: the centred XᵀX is singular (reciprocal condition estimate {:.3g}); X is rank-deficient: {}",
+                                  who, rcond, alpha > 0 ? "increase alpha" : "use solver \"tsqr\" (minimum-norm solution) or Ridge"));
   LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'L', n, 1, s.data(), n, rhs.data(), 1);
   return NDArray<double>(Shape{d}, std::span<const double>(rhs));
 }
@@ -152,10 +152,10 @@ void LinearRegression::save(const std::string& path) const {
 
 LinearRegression LinearRegression::load(const std::string& path) {
   const auto m = read_model(path, "LinearRegression");
-  LinearRegression lr({.fit_intercept = m.numbers.at("fit_intercept") != 0, .solver = m.strings.at("solver")});
-  lr.coef_ = m.arrays.at("coef_");
-  lr.intercept_ = m.numbers.at("intercept_");
-  lr.rank_ = static_cast<std::int64_t>(m.numbers.at("rank_"));
+  LinearRegression lr({.fit_intercept = m.number("fit_intercept") != 0, .solver = m.text("solver")});
+  lr.coef_ = m.array("coef_");
+  lr.intercept_ = m.number("intercept_");
+  lr.rank_ = static_cast<std::int64_t>(m.number("rank_"));
   lr.fitted_ = true;
   return lr;
 }
@@ -186,9 +186,9 @@ void Ridge::save(const std::string& path) const {
 
 Ridge Ridge::load(const std::string& path) {
   const auto m = read_model(path, "Ridge");
-  Ridge r({.alpha = m.numbers.at("alpha"), .fit_intercept = m.numbers.at("fit_intercept") != 0});
-  r.coef_ = m.arrays.at("coef_");
-  r.intercept_ = m.numbers.at("intercept_");
+  Ridge r({.alpha = m.number("alpha"), .fit_intercept = m.number("fit_intercept") != 0});
+  r.coef_ = m.array("coef_");
+  r.intercept_ = m.number("intercept_");
   r.fitted_ = true;
   return r;
 }
@@ -231,7 +231,7 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
   if (K == 1) {  // two classes: BLAS on tiles of rows (GEMV for scores and gradient, SYRK for H)
     const auto n = L.intercept ? d + 1 : d;
     constexpr std::int64_t tile = 256;
-    std::vector<double> A(static_cast<std::size_t>(tile * n)), z(static_cast<std::size_t>(tile)), r(static_cast<std::size_t>(tile));
+    std::vector<double> A(static_cast<std::size_t>(tile * n)), s(static_cast<std::size_t>(tile)), r(static_cast<std::size_t>(tile));
     for (std::size_t blk = 0; blk < rows.size(); ++blk) {
       const auto& X = rows.at(blk);
       auto& out = part[blk];
@@ -244,20 +244,20 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
           if (L.intercept) A[static_cast<std::size_t>(i * n + d)] = 1.0;
         }
         cblas_dgemv(CblasRowMajor, CblasNoTrans, static_cast<int>(here), static_cast<int>(n), 1.0, A.data(), static_cast<int>(n),
-                    th.data(), 1, 0.0, z.data(), 1);
+                    th.data(), 1, 0.0, s.data(), 1);
         for (std::int64_t i = 0; i < here; ++i) {
-          const double s = z[static_cast<std::size_t>(i)];
+          const double zi = s[static_cast<std::size_t>(i)];
           const bool positive = cls[blk][static_cast<std::size_t>(t0 + i)] == 1;
-          out[0] += L.C * (positive ? softplus(-s) : softplus(s));
-          const double pr = 1.0 / (1.0 + std::exp(-s));
+          out[0] += L.C * (positive ? softplus(-zi) : softplus(zi));
+          const double pr = 1.0 / (1.0 + std::exp(-zi));
           r[static_cast<std::size_t>(i)] = L.C * (pr - static_cast<double>(positive));
-          z[static_cast<std::size_t>(i)] = std::sqrt(L.C * pr * (1 - pr));  // reused: row weights for H
+          s[static_cast<std::size_t>(i)] = std::sqrt(L.C * pr * (1 - pr));  // reused: row weights for H
         }
         if (!full) continue;
         cblas_dgemv(CblasRowMajor, CblasTrans, static_cast<int>(here), static_cast<int>(n), 1.0, A.data(), static_cast<int>(n), r.data(), 1,
                     1.0, g, 1);
         for (std::int64_t i = 0; i < here; ++i)
-          for (std::int64_t a = 0; a < n; ++a) A[static_cast<std::size_t>(i * n + a)] *= z[static_cast<std::size_t>(i)];
+          for (std::int64_t a = 0; a < n; ++a) A[static_cast<std::size_t>(i * n + a)] *= s[static_cast<std::size_t>(i)];
         cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, static_cast<int>(n), static_cast<int>(here), 1.0, A.data(), static_cast<int>(n),
                     1.0, H, static_cast<int>(P));
       }
@@ -340,6 +340,7 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
 
 LogisticRegression& LogisticRegression::fit(const Array<double>& X, const Array<std::int64_t>& y) {
   RANKWISE_CHECK(params_.C > 0, ValueError, "LogisticRegression: C must be positive");
+  fitted_ = false;  // a failed refit leaves no half-updated model
   const auto rows = local_rows(X, "LogisticRegression.fit");
   check_finite(rows, "LogisticRegression.fit");
   const auto labels = aligned(y, rows, "LogisticRegression.fit");
@@ -397,14 +398,16 @@ LogisticRegression& LogisticRegression::fit(const Array<double>& X, const Array<
       std::vector<double> trial = th;
       for (std::int64_t a = 0; a < P; ++a) trial[static_cast<std::size_t>(a)] += t * step[static_cast<std::size_t>(a)];
       auto next = logistic_pass(L, rows, cls, trial, true);
-      if (next[0] <= state[0] + 1e-4 * t * slope || halvings == 30) {
+      if (next[0] <= state[0] + 1e-4 * t * slope) {
         th = std::move(trial);
         state = std::move(next);
         break;
       }
+      if (halvings == 30) break;  // no decrease left to find: stop where we are
       t *= 0.5;
     }
     n_iter_ = iter + 1;
+    if (t < 1e-9) break;
   }
   if (!converged_) converged_ = gmax_of() < gtol;
   coef_ = NDArray<double>(Shape{L.K, L.d});
@@ -506,13 +509,13 @@ void LogisticRegression::save(const std::string& path) const {
 
 LogisticRegression LogisticRegression::load(const std::string& path) {
   const auto m = read_model(path, "LogisticRegression");
-  LogisticRegression lr({.C = m.numbers.at("C"), .fit_intercept = m.numbers.at("fit_intercept") != 0,
-                         .max_iter = static_cast<int>(m.numbers.at("max_iter")), .tol = m.numbers.at("tol")});
-  lr.coef_ = m.arrays.at("coef_");
-  lr.intercept_ = m.arrays.at("intercept_");
-  lr.classes_ = m.integers.at("classes_");
-  lr.n_iter_ = static_cast<int>(m.numbers.at("n_iter_"));
-  lr.converged_ = m.numbers.at("converged") != 0;
+  LogisticRegression lr({.C = m.number("C"), .fit_intercept = m.number("fit_intercept") != 0,
+                         .max_iter = static_cast<int>(m.number("max_iter")), .tol = m.number("tol")});
+  lr.coef_ = m.array("coef_");
+  lr.intercept_ = m.array("intercept_");
+  lr.classes_ = m.integer_array("classes_");
+  lr.n_iter_ = static_cast<int>(m.number("n_iter_"));
+  lr.converged_ = m.number("converged") != 0;
   lr.fitted_ = true;
   return lr;
 }

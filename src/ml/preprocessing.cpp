@@ -87,11 +87,11 @@ void StandardScaler::save(const std::string& path) const {
 
 StandardScaler StandardScaler::load(const std::string& path) {
   const auto m = read_model(path, "StandardScaler");
-  StandardScaler s({.with_mean = m.numbers.at("with_mean") != 0, .with_std = m.numbers.at("with_std") != 0});
-  s.n_ = static_cast<std::int64_t>(m.numbers.at("n_samples_seen_"));
-  s.mean_ = m.arrays.at("mean_");
-  s.var_ = m.arrays.at("var_");
-  s.scale_ = m.arrays.at("scale_");
+  StandardScaler s({.with_mean = m.number("with_mean") != 0, .with_std = m.number("with_std") != 0});
+  s.n_ = static_cast<std::int64_t>(m.number("n_samples_seen_"));
+  s.mean_ = m.array("mean_");
+  s.var_ = m.array("var_");
+  s.scale_ = m.array("scale_");
   return s;
 }
 
@@ -161,9 +161,9 @@ void MinMaxScaler::save(const std::string& path) const {
 
 MinMaxScaler MinMaxScaler::load(const std::string& path) {
   const auto m = read_model(path, "MinMaxScaler");
-  MinMaxScaler s({.feature_range_low = m.numbers.at("feature_range_low"), .feature_range_high = m.numbers.at("feature_range_high")});
-  s.min_ = m.arrays.at("data_min_");
-  s.max_ = m.arrays.at("data_max_");
+  MinMaxScaler s({.feature_range_low = m.number("feature_range_low"), .feature_range_high = m.number("feature_range_high")});
+  s.min_ = m.array("data_min_");
+  s.max_ = m.array("data_max_");
   s.fitted_ = true;
   return s;
 }

@@ -60,7 +60,22 @@ struct Hdf5WriteOptions {
   std::int64_t chunk_rows = 0;     ///< > 0: chunked layout with this many rows per HDF5 chunk
   int gzip = 0;                    ///< 1..9: gzip level (needs chunk_rows; collective writes)
   std::map<std::string, Attribute> attributes;  ///< written on the dataset
+  /// Add the dataset to an existing file (which must not hold it yet) instead of creating the
+  /// file; still atomic: the file is copied, extended, and renamed over the original.
+  bool append = false;
 };
+
+/// One dataset of a file, as hdf5_list sees it.
+struct DatasetSummary {
+  std::string path;                 ///< "/group/name"
+  Shape shape;
+  std::string dtype;                ///< "float64", "int64", "uint8", "string[12]", ...
+  std::vector<std::int64_t> chunks; ///< empty: contiguous layout
+  std::string compression;          ///< "gzip-4", "" for none
+};
+/// Every dataset of an HDF5 file, depth first. Collective (every rank reads the metadata).
+/// Throws IoError for a missing or non-HDF5 file.
+std::vector<DatasetSummary> hdf5_list(const std::string& file);
 
 /// Computes `array` and writes it as `dataset` (groups created) of a new HDF5 file, collectively,
 /// round by round, so memory stays at a few blocks per rank. Atomic: the file is written under a

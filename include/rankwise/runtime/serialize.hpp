@@ -31,8 +31,10 @@ inline constexpr bool is_raw_transferable_v = std::is_trivially_copyable_v<T>;
 template <class T>
 void append_bytes(std::vector<char>& out, const T& value) {
   if constexpr (is_raw_transferable_v<T>) {
-    const auto* p = reinterpret_cast<const char*>(&value);
-    out.insert(out.end(), p, p + sizeof(T));
+    // resize + memcpy rather than insert: GCC 12 misreads the latter (-Wstringop-overflow).
+    const auto at = out.size();
+    out.resize(at + sizeof(T));
+    std::memcpy(out.data() + at, &value, sizeof(T));
   } else {
     namespace io = boost::iostreams;
     io::stream<io::back_insert_device<std::vector<char>>> stream(out);

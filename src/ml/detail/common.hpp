@@ -79,6 +79,20 @@ struct ModelFile {
   std::map<std::string, std::string> strings;
   std::map<std::string, NDArray<double>> arrays;
   std::map<std::string, NDArray<std::int64_t>> integers;
+
+  // Fields by name; a missing one is a ValueError naming it (a damaged or foreign file).
+  double number(const std::string& key) const { return field(numbers, key); }
+  const std::string& text(const std::string& key) const { return field(strings, key); }
+  const NDArray<double>& array(const std::string& key) const { return field(arrays, key); }
+  const NDArray<std::int64_t>& integer_array(const std::string& key) const { return field(integers, key); }
+
+ private:
+  template <class Map>
+  const typename Map::mapped_type& field(const Map& m, const std::string& key) const {
+    const auto it = m.find(key);
+    if (it == m.end()) throw ValueError("load: the " + kind + " model file has no field '" + key + "'");
+    return it->second;
+  }
 };
 /// Rank 0 writes `path` atomically (a temporary name renamed); errors are agreed. Collective.
 void write_model(const std::string& path, const ModelFile& model);

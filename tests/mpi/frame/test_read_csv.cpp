@@ -102,8 +102,9 @@ void check_case(const json& c, std::int64_t blocksize) {
       ADD_FAILURE() << "no error";
     } catch (const rw::Error& e) {
       EXPECT_NE(std::string(e.what()).find(c["error"].get<std::string>()), std::string::npos) << e.what();
-      if (c.contains("bad_lines"))
+      if (c.contains("bad_lines")) {
         EXPECT_NE(std::string(e.what()).find("line " + std::to_string(c["bad_lines"][0].get<int>())), std::string::npos) << e.what();
+      }
     }
     return;
   }

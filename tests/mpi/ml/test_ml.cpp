@@ -113,8 +113,9 @@ TEST(KMeans, MatchesScikitLearnBestOfNInit) {
 }
 
 TEST(KMeans, TheSameModelAtAnyRankCountAndChunking) {
-  // Compared across chunkings here; across rank counts the ctest np1/np2/np3 runs check the
-  // same digits (printed and compared with the values every run computes for chunk 1000).
+  // Across chunkings to rounding here, and bitwise equal on every rank of the run. (Equality
+  // across rank counts follows from the block-order reductions; no test compares separate
+  // np1/np2/np3 runs yet.)
   std::vector<double> first;
   for (const auto chunk : kChunks) {
     rw::ml::KMeans km({.n_clusters = 4, .random_state = 3});

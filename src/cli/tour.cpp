@@ -1,5 +1,5 @@
 // `rankwise tour`: the talk, start to finish, on generated data; pictures and outputs in --out.
-// Sections arrive with the modules they show; today: the delayed example.
+// Sections: arrays, OLS, delayed, taxi CSV statistics, k-means with its scatter plot.
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -9,6 +9,11 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "cli/sources.hpp"
+#include "rankwise/frame/dataframe.hpp"
+#include "rankwise/io/hdf5.hpp"
+#include "rankwise/ml/cluster.hpp"
+#include "rankwise/ml/datasets.hpp"
 #include "rankwise/array.hpp"
 #include "rankwise/delayed/delayed.hpp"
 #include "rankwise/linalg/dot.hpp"
@@ -23,6 +28,8 @@ namespace {
 struct TourOptions {
   std::string out = "out";
   double nap = 1.0;  // seconds each delayed example task sleeps
+  std::int64_t taxi_rows = 400'000;
+  std::int64_t blob_rows = 1'000'000;
 };
 
 // The talk's dask.array slides: a chunked random array, its blocks and their owners, a product.
@@ -94,6 +101,61 @@ void delayed_section(const Context& context, const TourOptions& options) {
   out << "graph: " << graph_path << "\n\n";
 }
 
+// The talk's dask.dataframe slides on generated NYC-taxi-like CSV files.
+void taxi_section(const Context& context, const TourOptions& options) {
+  auto& out = context.out();
+  const auto& comm = *context.comm;
+  out << "== dask.dataframe: taxi trips in CSV files ==\n";
+  const auto pattern = write_taxi_csv((std::filesystem::path(options.out) / "taxi").string(), options.taxi_rows, 4, 0);
+  comm.barrier();
+  Timer timer;
+  auto ddf = read_csv(pattern, {.assume_missing = true, .skip_blank_lines = true, .on_bad_lines = BadLines::skip});
+  const double open = allreduce(comm, timer.seconds(), ReduceOp::max);
+  out << fmt::format("read_csv('{}'): {} columns, {} partitions ({:.1f} ms: files listed, schema inferred from samples)\n", pattern,
+                     ddf.columns().size(), ddf.npartitions(), open * 1e3);
+  out << fmt::format("len(ddf) = {}\n", ddf.num_rows());
+  out << ddf[std::vector<std::string>{"tpep_pickup_datetime", "passenger_count", "trip_distance", "fare_amount", "tip_amount",
+                                      "total_amount"}]
+             .head();
+  timer = Timer();
+  const double mean = ddf["total_amount"].mean().compute();
+  const double mean_s = allreduce(comm, timer.seconds(), ReduceOp::max);
+  out << fmt::format("ddf['total_amount'].mean() = {:.4f}   ({:.1f} ms, one column parsed)\n", mean, mean_s * 1e3);
+  timer = Timer();
+  const Table tips = ddf.groupby("passenger_count")["tip_amount"].mean().compute();
+  const double group_s = allreduce(comm, timer.seconds(), ReduceOp::max);
+  out << fmt::format("ddf.groupby('passenger_count')['tip_amount'].mean()   ({:.1f} ms)\n", group_s * 1e3) << tips << "\n";
+}
+
+// The talk's dask-ml slide: make_blobs 1,000,000 x 2 and KMeans with k-means||; a scatter plot.
+void kmeans_section(const Context& context, const TourOptions& options) {
+  auto& out = context.out();
+  const auto& comm = *context.comm;
+  out << "== dask-ml: KMeans on make_blobs(1,000,000 x 2, centers = 3) ==\n";
+  comm.barrier();
+  Timer timer;
+  auto [X, y] = ml::datasets::make_blobs({.n_samples = options.blob_rows, .n_features = 2, .centers = 3, .chunks = 100'000,
+                                          .random_state = 0});
+  X = X.persist();
+  ml::KMeans km({.n_clusters = 3, .init_max_iter = 2, .oversampling_factor = 10});
+  km.fit(X);
+  const double seconds = allreduce(comm, timer.seconds(), ReduceOp::max);
+  out << fmt::format("data + fit: {:.3f} s, {} Lloyd iterations, inertia {:.6g}\n", seconds, km.n_iter(), km.inertia());
+  out << "cluster_centers =\n" << km.cluster_centers() << "\n";
+  const auto dir = std::filesystem::path(options.out);
+  const auto data = (dir / "blobs.h5").string(), result = (dir / "kmeans.h5").string(), png = (dir / "kmeans.png").string();
+  io::Hdf5WriteOptions replace;
+  replace.overwrite = true;
+  io::to_hdf5(X, data, "/X", replace);
+  agree(comm, "tour", [&] { if (comm.is_root()) std::filesystem::remove(result); });
+  km.save(result);
+  io::Hdf5WriteOptions append;
+  append.append = true;
+  io::to_hdf5(km.labels(), result, "/labels", append);
+  plot_clusters(comm, data + ":/X", result, png);
+  out << "plot: " << png << "\n\n";
+}
+
 }  // namespace
 
 void add_tour_command(CLI::App& app, Context& context) {
@@ -103,6 +165,8 @@ void add_tour_command(CLI::App& app, Context& context) {
   tour->add_option("--nap", options.nap, "Seconds each task of the delayed example sleeps")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 60.0));
+  tour->add_option("--taxi-rows", options.taxi_rows, "Rows of the generated taxi CSV files")->capture_default_str()->check(CLI::PositiveNumber);
+  tour->add_option("--blob-rows", options.blob_rows, "Rows of the k-means example")->capture_default_str()->check(CLI::PositiveNumber);
   tour->callback([&context] {
     agree(*context.comm, "tour", [&] {
       if (context.comm->is_root()) std::filesystem::create_directories(options.out);
@@ -115,6 +179,8 @@ void add_tour_command(CLI::App& app, Context& context) {
     array_section(context);
     ols_section(context);
     delayed_section(context, options);
+    taxi_section(context, options);
+    kmeans_section(context, options);
     context.out() << "trace: " << std::getenv("RANKWISE_TRACE")
                   << " (open in https://ui.perfetto.dev)\n";
   });

@@ -4,7 +4,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-"$ROOT/scripts/setup.sh"
+"$ROOT/scripts/setup.sh" --with-slurm  # the slurm-labelled test runs the jobs/ scripts under SLURM
 rw_build -DRANKWISE_BUILD_TESTS=ON
 cd "$BUILD_DIR"
 ctest --output-on-failure -j "$JOBS" --timeout 600 "$@"

@@ -37,6 +37,19 @@ void add_kmeans_command(CLI::App& app, Context& context);
 /// `rankwise predict`: apply a saved model.
 void add_predict_command(CLI::App& app, Context& context);
 
+/// A CLI11 check: an integer above zero, with a readable message.
+inline CLI::Validator positive_number() {
+  return CLI::Validator(
+      [](std::string& text) {
+        try {
+          return std::stoll(text) > 0 ? std::string() : "must be a positive integer, got " + text;
+        } catch (...) {
+          return "must be a positive integer, got " + text;
+        }
+      },
+      "INT > 0");
+}
+
 /// Writes a scatter plot of a kmeans result (python3 + matplotlib on rank 0). Collective.
 void plot_clusters(const Communicator& comm, const std::string& x, const std::string& result, const std::string& png);
 

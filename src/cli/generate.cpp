@@ -1,11 +1,14 @@
 // `rankwise generate blobs|regression|classification|taxi --out PATH`: synthetic data written in
 // parallel (HDF5 datasets /X and /y, or taxi CSV files).
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
 #include "cli/sources.hpp"
 #include "rankwise/io/hdf5.hpp"
 #include "rankwise/ml/datasets.hpp"
+#include "rankwise/runtime/agree.hpp"
 
 namespace rankwise::cli {
 
@@ -23,9 +26,9 @@ void add_generate_command(CLI::App& app, Context& context) {
       ->required()
       ->check(CLI::IsMember({"blobs", "regression", "classification", "taxi"}));
   cmd->add_option("--out", o.out, "HDF5 file (datasets /X and /y), or a folder for taxi")->required();
-  cmd->add_option("--rows", o.rows, "Rows in all")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--features", o.features, "Columns of X")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--centers", o.centers, "Blobs")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--rows", o.rows, "Rows in all")->capture_default_str()->check(positive_number());
+  cmd->add_option("--features", o.features, "Columns of X")->capture_default_str()->check(positive_number());
+  cmd->add_option("--centers", o.centers, "Blobs")->capture_default_str()->check(positive_number());
   cmd->add_option("--classes", o.classes, "Classes (classification)")->capture_default_str()->check(CLI::Range(2, 1000));
   cmd->add_option("--chunks", o.chunks, "Rows per block (default: about four blocks per rank)");
   cmd->add_option("--files", o.files, "CSV files (taxi)")->capture_default_str()->check(CLI::Range(1, 120));
@@ -41,6 +44,9 @@ void add_generate_command(CLI::App& app, Context& context) {
                                      : fmt::format("wrote {} rows to {} ({} files) in {:.2f} s\n", o.rows, pattern, o.files, s));
       return;
     }
+    agree(comm, "generate", [&] {
+      if (std::filesystem::exists(o.out) && !o.force) throw IoError(o.out + " exists; pass --force to replace it");
+    });
     const auto chunks = o.chunks > 0 ? o.chunks : rows_per_block(o.rows, comm.size());
     io::Hdf5WriteOptions first, second;
     first.overwrite = o.force;

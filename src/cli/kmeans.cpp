@@ -42,7 +42,7 @@ void add_kmeans_command(CLI::App& app, Context& context) {
   static Options o;
   auto* cmd = app.add_subcommand("kmeans", "k-means clustering of HDF5 rows; writes centers, labels and inertia");
   cmd->add_option("--x", o.x, "FILE.h5:/DATASET of the rows")->required();
-  cmd->add_option("--k", o.k, "Clusters")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--k", o.k, "Clusters")->capture_default_str()->check(positive_number());
   cmd->add_option("--init", o.init, "k-means|| | k-means++ | random")
       ->capture_default_str()
       ->check(CLI::IsMember({"k-means||", "k-means++", "random"}));

@@ -1,16 +1,20 @@
 // `rankwise ols --x F.h5:/X --y F.h5:/y [--solver tsqr|normal] [--out model.h5]`.
+#include <filesystem>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
 #include "cli/sources.hpp"
 #include "rankwise/ml/linear_model.hpp"
+#include "rankwise/runtime/agree.hpp"
 
 namespace rankwise::cli {
 
 void add_ols_command(CLI::App& app, Context& context) {
   struct Options {
     std::string x, y, solver = "tsqr", out;
+    bool force = false;
   };
   static Options o;
   auto* cmd = app.add_subcommand("ols", "Ordinary least squares (scikit-learn's LinearRegression) on HDF5 data");
@@ -20,8 +24,12 @@ void add_ols_command(CLI::App& app, Context& context) {
       ->capture_default_str()
       ->check(CLI::IsMember({"tsqr", "normal"}));
   cmd->add_option("--out", o.out, "Save the model (HDF5)");
+  cmd->add_flag("--force", o.force, "Replace an existing model file");
   cmd->callback([&context] {
     const auto& comm = *context.comm;
+    agree(comm, "ols", [&] {
+      if (!o.out.empty() && std::filesystem::exists(o.out) && !o.force) throw IoError(o.out + " exists; pass --force to replace it");
+    });
     const auto X = read_matrix(parse_h5(o.x, "--x"), comm.size()).persist();
     const auto y = read_vector(parse_h5(o.y, "--y"), comm.size()).persist();
     Timer timer;

@@ -1,4 +1,6 @@
 // `rankwise predict --model model.h5 --x F.h5:/X --out out.h5:/yhat`: any saved estimator.
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
@@ -8,6 +10,7 @@
 #include "rankwise/ml/linear_model.hpp"
 #include "rankwise/ml/model_file.hpp"
 #include "rankwise/ml/preprocessing.hpp"
+#include "rankwise/runtime/agree.hpp"
 
 namespace rankwise::cli {
 
@@ -25,6 +28,9 @@ void add_predict_command(CLI::App& app, Context& context) {
   cmd->callback([&context] {
     const auto& comm = *context.comm;
     const auto target = parse_h5(o.out, "--out");
+    agree(comm, "predict", [&] {
+      if (std::filesystem::exists(target.file) && !o.force) throw IoError(target.file + " exists; pass --force to replace it");
+    });
     const auto kind = ml::saved_model_kind(o.model);
     const auto X = read_matrix(parse_h5(o.x, "--x"), comm.size());
     io::Hdf5WriteOptions write;

@@ -13,7 +13,8 @@ struct H5Spec {
 };
 H5Spec parse_h5(const std::string& spec, const std::string& option);
 
-/// Rows per block: about four blocks per rank, at most a million rows. Local.
+/// Rows per block: a 64th of the rows, between 1,000 and 1,000,000 — from the data size only, so a
+/// command gives the same result at any number of ranks. Local.
 std::int64_t rows_per_block(std::int64_t rows, int ranks);
 
 /// The dataset as a float64 matrix (a 1-D dataset becomes one column). Collective.

@@ -165,8 +165,8 @@ void add_tour_command(CLI::App& app, Context& context) {
   tour->add_option("--nap", options.nap, "Seconds each task of the delayed example sleeps")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 60.0));
-  tour->add_option("--taxi-rows", options.taxi_rows, "Rows of the generated taxi CSV files")->capture_default_str()->check(CLI::PositiveNumber);
-  tour->add_option("--blob-rows", options.blob_rows, "Rows of the k-means example")->capture_default_str()->check(CLI::PositiveNumber);
+  tour->add_option("--taxi-rows", options.taxi_rows, "Rows of the generated taxi CSV files")->capture_default_str()->check(positive_number());
+  tour->add_option("--blob-rows", options.blob_rows, "Rows of the k-means example")->capture_default_str()->check(positive_number());
   tour->callback([&context] {
     agree(*context.comm, "tour", [&] {
       if (context.comm->is_root()) std::filesystem::create_directories(options.out);

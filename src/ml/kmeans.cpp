@@ -330,6 +330,8 @@ Assignment assign(const Rows& rows, const std::vector<double>& centers, std::int
 KMeans& KMeans::fit(const Array<double>& X) {
   const auto& p = params_;
   RANKWISE_CHECK(p.n_clusters >= 1, ValueError, "KMeans: n_clusters must be >= 1");
+  RANKWISE_CHECK(p.max_iter >= 1 && p.n_init >= 1 && p.init_max_iter >= 0 && p.oversampling_factor > 0 && p.tol >= 0, ValueError,
+                 "KMeans: need max_iter >= 1, n_init >= 1, init_max_iter >= 0, oversampling_factor > 0 and tol >= 0");
   RANKWISE_CHECK(p.init == "k-means||" || p.init == "k-means++" || p.init == "random", ValueError,
                  "KMeans: init must be \"k-means||\", \"k-means++\" or \"random\", got \"" + p.init + "\"");
   const auto rows = local_rows(X, "KMeans.fit");

@@ -248,8 +248,11 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
         for (std::int64_t i = 0; i < here; ++i) {
           const double zi = s[static_cast<std::size_t>(i)];
           const bool positive = cls[blk][static_cast<std::size_t>(t0 + i)] == 1;
-          out[0] += L.C * (positive ? softplus(-zi) : softplus(zi));
-          const double pr = 1.0 / (1.0 + std::exp(-zi));
+          // One exp for both the loss and the probability: e = exp(-|z|).
+          const double e = std::exp(-std::fabs(zi)), l = std::log1p(e);
+          const double pr = zi >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+          // softplus(-z) = max(-z, 0) + log1p(e) when y = 1, softplus(z) otherwise
+          out[0] += L.C * ((positive ? std::max(-zi, 0.0) : std::max(zi, 0.0)) + l);
           r[static_cast<std::size_t>(i)] = L.C * (pr - static_cast<double>(positive));
           s[static_cast<std::size_t>(i)] = std::sqrt(L.C * pr * (1 - pr));  // reused: row weights for H
         }

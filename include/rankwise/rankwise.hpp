@@ -15,6 +15,7 @@
 #include "rankwise/linalg/tsqr.hpp"
 #include "rankwise/ml/cluster.hpp"
 #include "rankwise/ml/datasets.hpp"
+#include "rankwise/ml/encoders.hpp"
 #include "rankwise/ml/linear_model.hpp"
 #include "rankwise/ml/metrics.hpp"
 #include "rankwise/ml/model_file.hpp"

@@ -486,6 +486,9 @@ template Series Series::astype<std::int64_t>() const;
 template Series Series::astype<bool>() const;
 template Series Series::astype<std::string>() const;
 
+Series Series::as_category(std::vector<std::string> categories) const {
+  return Series(categorized(node_, std::move(categories)));
+}
 Series Series::isna() const { return Series(unary(Op::isna, node_)); }
 Series Series::notna() const { return Series(unary(Op::notna, node_)); }
 Series Series::fillna(double value) const { return Series(with_number(Op::fillna, node_, value)); }

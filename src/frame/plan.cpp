@@ -355,6 +355,7 @@ struct Map final : SeriesNode {
   std::vector<SeriesPtr> inputs;
   double number = 0;
   std::string text;
+  std::vector<std::string> categories;  // Op::categorize
   bool has_number = false, scalar_first = false, has_text = false;
   DType target = DType::float64;
 
@@ -521,6 +522,19 @@ Column Map::eval_unary(const Column& a) const {
   switch (op) {
     case Op::rename: return a;
     case Op::astype: return convert(a, target, inputs[0]->name);
+    case Op::categorize: {
+      Column out(DType::category);
+      out.set_categories(categories);
+      out.reserve(n);
+      for (std::int64_t i = 0; i < n; ++i) {
+        if (a.is_null(i)) { out.push_null(); continue; }
+        const auto s = a.dtype() == DType::string || a.dtype() == DType::category ? std::string(a.string_at(i)) : a.format(i);
+        const auto it = std::lower_bound(categories.begin(), categories.end(), s);
+        if (it == categories.end() || *it != s) out.push_null();
+        else out.push_code(static_cast<std::int32_t>(it - categories.begin()));
+      }
+      return out;
+    }
     case Op::isna:
     case Op::notna: {
       std::vector<std::uint8_t> out(static_cast<std::size_t>(n));
@@ -731,6 +745,15 @@ SeriesPtr missing_column(FramePtr frame, const std::string& name) {
 SeriesPtr with_integer(Op op, SeriesPtr a, std::int64_t v, bool scalar_first) {
   auto m = std::static_pointer_cast<const Map>(with_number(op, a, static_cast<double>(v), scalar_first));
   if (is_arithmetic(op) && op != Op::div && integral(a->dtype)) std::const_pointer_cast<Map>(m)->dtype = DType::int64;
+  return m;
+}
+
+SeriesPtr categorized(SeriesPtr a, std::vector<std::string> categories) {
+  std::sort(categories.begin(), categories.end());
+  categories.erase(std::unique(categories.begin(), categories.end()), categories.end());
+  auto m = make_map(Op::categorize, a);
+  m->dtype = DType::category;
+  m->categories = std::move(categories);
   return m;
 }
 

@@ -2,6 +2,7 @@
 #include "rankwise/ml/preprocessing.hpp"
 
 #include <cmath>
+#include <algorithm>
 #include <limits>
 
 #include "ml/detail/common.hpp"
@@ -166,6 +167,92 @@ MinMaxScaler MinMaxScaler::load(const std::string& path) {
   s.max_ = m.array("data_max_");
   s.fitted_ = true;
   return s;
+}
+
+// ---- the same on dataframe columns ---------------------------------------------------------------
+namespace {
+std::vector<std::string> numeric_columns(const DataFrame& X, const std::vector<std::string>& asked, const std::string& who) {
+  std::vector<std::string> out;
+  for (const auto& [name, type] : X.dtypes()) {
+    const bool wanted = asked.empty() ? is_numeric(type) : std::find(asked.begin(), asked.end(), name) != asked.end();
+    if (!wanted) continue;
+    if (!is_numeric(type)) throw ValueError(who + ": column '" + name + "' is " + dtype_name(type) + ", not numeric");
+    out.push_back(name);
+  }
+  for (const auto& name : asked) (void)X[name];  // IndexError for an unknown column
+  RANKWISE_CHECK(!out.empty(), ValueError, who + ": no numeric column to scale");
+  return out;
+}
+
+// Columns c replaced by (c - shift) / scale, or c * scale + shift when inverting.
+DataFrame scale_columns(const DataFrame& X, const std::vector<std::string>& cols, const NDArray<double>& shift,
+                        const NDArray<double>& scale, bool forward) {
+  DataFrame out = X;
+  for (std::size_t j = 0; j < cols.size(); ++j) {
+    const auto k = static_cast<std::int64_t>(j);
+    const Series x = X[cols[j]].astype(DType::float64);
+    out = out.assign(cols[j], forward ? (x - shift.data()[k]) / scale.data()[k] : x * scale.data()[k] + shift.data()[k]);
+  }
+  return out;
+}
+}  // namespace
+
+StandardScaler& StandardScaler::fit(const DataFrame& X, const std::vector<std::string>& columns) {
+  columns_ = numeric_columns(X, columns, "StandardScaler.fit");
+  const auto d = static_cast<std::int64_t>(columns_.size());
+  mean_ = NDArray<double>(Shape{d});
+  var_ = NDArray<double>(Shape{d});
+  scale_ = NDArray<double>(Shape{d});
+  n_ = 0;
+  for (std::int64_t j = 0; j < d; ++j) {
+    const Series x = X[columns_[static_cast<std::size_t>(j)]];
+    mean_.data()[j] = x.mean().compute();
+    var_.data()[j] = x.var(0).compute();
+    const double s = std::sqrt(var_.data()[j]);
+    scale_.data()[j] = s < 10 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::fabs(mean_.data()[j])) ? 1.0 : s;
+    n_ = std::max(n_, x.count().compute());
+  }
+  return *this;
+}
+
+DataFrame StandardScaler::transform(const DataFrame& X) const {
+  require_fitted(n_ > 0 && !columns_.empty(), "StandardScaler.transform(DataFrame)");
+  const auto d = mean_.size();
+  return scale_columns(X, columns_, params_.with_mean ? mean_ : filled(d, 0.0), params_.with_std ? scale_ : filled(d, 1.0), true);
+}
+
+DataFrame StandardScaler::inverse_transform(const DataFrame& X) const {
+  require_fitted(n_ > 0 && !columns_.empty(), "StandardScaler.inverse_transform(DataFrame)");
+  const auto d = mean_.size();
+  return scale_columns(X, columns_, params_.with_mean ? mean_ : filled(d, 0.0), params_.with_std ? scale_ : filled(d, 1.0), false);
+}
+
+MinMaxScaler& MinMaxScaler::fit(const DataFrame& X, const std::vector<std::string>& columns) {
+  RANKWISE_CHECK(params_.feature_range_low < params_.feature_range_high, ValueError,
+                 "MinMaxScaler: feature_range_low must be below feature_range_high");
+  columns_ = numeric_columns(X, columns, "MinMaxScaler.fit");
+  const auto d = static_cast<std::int64_t>(columns_.size());
+  min_ = NDArray<double>(Shape{d});
+  max_ = NDArray<double>(Shape{d});
+  for (std::int64_t j = 0; j < d; ++j) {
+    const Series x = X[columns_[static_cast<std::size_t>(j)]];
+    min_.data()[j] = x.min().compute();
+    max_.data()[j] = x.max().compute();
+  }
+  fitted_ = true;
+  return *this;
+}
+
+DataFrame MinMaxScaler::transform(const DataFrame& X) const {
+  require_fitted(fitted_ && !columns_.empty(), "MinMaxScaler.transform(DataFrame)");
+  const auto [shift, scale] = minmax_affine(min_, max_, params_.feature_range_low, params_.feature_range_high);
+  return scale_columns(X, columns_, shift, scale, true);
+}
+
+DataFrame MinMaxScaler::inverse_transform(const DataFrame& X) const {
+  require_fitted(fitted_ && !columns_.empty(), "MinMaxScaler.inverse_transform(DataFrame)");
+  const auto [shift, scale] = minmax_affine(min_, max_, params_.feature_range_low, params_.feature_range_high);
+  return scale_columns(X, columns_, shift, scale, false);
 }
 
 }  // namespace rankwise::ml

@@ -93,6 +93,19 @@ bool Environment::mpi_active() noexcept {
   return initialized && !finalized;
 }
 
-const Communicator& default_comm() { return Environment::current().comm(); }
+namespace {
+const Communicator*& scoped_default() {
+  static const Communicator* comm = nullptr;
+  return comm;
+}
+}  // namespace
+
+const Communicator& default_comm() {
+  if (const auto* scoped = scoped_default()) return *scoped;
+  return Environment::current().comm();
+}
+
+DefaultCommScope::DefaultCommScope(const Communicator& comm) : previous_(scoped_default()) { scoped_default() = &comm; }
+DefaultCommScope::~DefaultCommScope() { scoped_default() = previous_; }
 
 }  // namespace rankwise::runtime

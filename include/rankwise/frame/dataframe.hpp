@@ -83,6 +83,8 @@ class Series {
   template <class T>
   Series astype() const;
 
+  /// A category column with exactly `categories` (sorted here); other values become null. Local.
+  Series as_category(std::vector<std::string> categories) const;
   Series isna() const;
   Series notna() const;
   /// Nulls replaced by `value` (numeric columns). Local.

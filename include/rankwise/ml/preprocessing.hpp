@@ -4,6 +4,7 @@
 #include <string>
 
 #include "rankwise/array/array.hpp"
+#include "rankwise/frame/dataframe.hpp"
 
 namespace rankwise::ml {
 
@@ -24,6 +25,16 @@ class StandardScaler {
   Array<double> inverse_transform(const Array<double>& X) const;
   Array<double> fit_transform(const Array<double>& X) { return fit(X).transform(X); }
 
+  /// The same on the numeric (int64, float64, bool) columns of a frame — or `columns` — whose
+  /// statistics come from one pass per column (nulls skipped); transform replaces those
+  /// columns by float64 scaled columns and keeps the others. Collective / Local (lazy).
+  StandardScaler& fit(const DataFrame& X, const std::vector<std::string>& columns = {});
+  DataFrame transform(const DataFrame& X) const;
+  DataFrame inverse_transform(const DataFrame& X) const;
+  DataFrame fit_transform(const DataFrame& X) { return fit(X).transform(X); }
+  /// The frame columns fit(DataFrame) used (empty after fit(Array)).
+  const std::vector<std::string>& feature_names() const { return columns_; }
+
   const NDArray<double>& mean() const;
   const NDArray<double>& var() const;
   const NDArray<double>& scale() const;
@@ -37,6 +48,7 @@ class StandardScaler {
   Params params_;
   std::int64_t n_ = 0;
   NDArray<double> mean_, var_, scale_;
+  std::vector<std::string> columns_;
 };
 
 /// Scales features to feature_range: (x - min) / (max - min) · (high - low) + low.
@@ -54,6 +66,13 @@ class MinMaxScaler {
   Array<double> inverse_transform(const Array<double>& X) const;
   Array<double> fit_transform(const Array<double>& X) { return fit(X).transform(X); }
 
+  /// On the numeric columns of a frame (or `columns`), as StandardScaler's frame overloads.
+  MinMaxScaler& fit(const DataFrame& X, const std::vector<std::string>& columns = {});
+  DataFrame transform(const DataFrame& X) const;
+  DataFrame inverse_transform(const DataFrame& X) const;
+  DataFrame fit_transform(const DataFrame& X) { return fit(X).transform(X); }
+  const std::vector<std::string>& feature_names() const { return columns_; }
+
   const NDArray<double>& data_min() const;
   const NDArray<double>& data_max() const;
 
@@ -64,6 +83,7 @@ class MinMaxScaler {
   Params params_;
   NDArray<double> min_, max_;
   bool fitted_ = false;
+  std::vector<std::string> columns_;
 };
 
 }  // namespace rankwise::ml

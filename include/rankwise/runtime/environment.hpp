@@ -53,13 +53,33 @@ class Environment {
   std::unique_ptr<Communicator> comm_;
 };
 
-/// The live Environment's communicator: the default for every collection. Local.
+/// The communicator every collection runs on: the live Environment's, or the one a
+/// DefaultCommScope installed. Local.
 const Communicator& default_comm();
+
+/// Runs the collections created and computed inside this scope on `comm` (for example a
+/// communicator split from the Environment's) instead of the Environment's; scopes nest, and
+/// the previous default returns when this one ends. Local (the ranks of `comm` should all
+/// enter it).
+///
+///     auto half = rw::default_comm().split(rank % 2, rank);
+///     { rw::DefaultCommScope scope(half); km.fit(X); }
+class DefaultCommScope {
+ public:
+  explicit DefaultCommScope(const Communicator& comm);
+  ~DefaultCommScope();
+  DefaultCommScope(const DefaultCommScope&) = delete;
+  DefaultCommScope& operator=(const DefaultCommScope&) = delete;
+
+ private:
+  const Communicator* previous_;
+};
 
 }  // namespace rankwise::runtime
 
 namespace rankwise {
 using runtime::default_comm;
+using runtime::DefaultCommScope;
 using runtime::Environment;
 using runtime::ThreadLevel;
 }  // namespace rankwise

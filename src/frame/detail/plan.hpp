@@ -95,7 +95,7 @@ FramePtr series_frame(SeriesPtr s);
 // ---- series nodes ---------------------------------------------------------------------------------
 enum class Op {
   add, sub, mul, div, neg, eq, ne, lt, le, gt, ge, logical_and, logical_or, logical_not,
-  isna, notna, fillna, abs, astype, year, month, day, hour, minute, second, dayofweek, date, rename
+  isna, notna, fillna, abs, astype, year, month, day, hour, minute, second, dayofweek, date, rename, categorize
 };
 SeriesPtr column_ref(FramePtr frame, const std::string& name);
 SeriesPtr unary(Op op, SeriesPtr a, DType target = DType::float64);
@@ -103,6 +103,8 @@ SeriesPtr binary(Op op, SeriesPtr a, SeriesPtr b);
 SeriesPtr with_number(Op op, SeriesPtr a, double b, bool scalar_first = false);
 SeriesPtr with_string(Op op, SeriesPtr a, std::string b);
 SeriesPtr renamed(SeriesPtr a, std::string name);
+/// Category codes into fixed `categories` (sorted); unknown values become null.
+SeriesPtr categorized(SeriesPtr a, std::vector<std::string> categories);
 /// A column that does not exist (yet): the target of `ddf["new"] = ...`; IndexError if read.
 SeriesPtr missing_column(FramePtr frame, const std::string& name);
 /// `a op v` with an integer scalar: int64 stays int64 (except division).

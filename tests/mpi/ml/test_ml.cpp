@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -113,9 +114,8 @@ TEST(KMeans, MatchesScikitLearnBestOfNInit) {
 }
 
 TEST(KMeans, TheSameModelAtAnyRankCountAndChunking) {
-  // Across chunkings to rounding here, and bitwise equal on every rank of the run. (Equality
-  // across rank counts follows from the block-order reductions; no test compares separate
-  // np1/np2/np3 runs yet.)
+  // Across chunkings to rounding here, and bitwise equal on every rank of the run (equality
+  // across rank counts: BitwiseIdenticalAtEveryRankCount).
   std::vector<double> first;
   for (const auto chunk : kChunks) {
     rw::ml::KMeans km({.n_clusters = 4, .random_state = 3});
@@ -128,6 +128,36 @@ TEST(KMeans, TheSameModelAtAnyRankCountAndChunking) {
   }
   // Bitwise identical on every rank of this run.
   EXPECT_TRUE(rw::testing::same_on_all_ranks(first));
+}
+
+// The same fit on the whole run and on every group of a split (groups of 1 and of P - 1 ranks):
+// bitwise identical centers and inertia, whatever the number of ranks.
+TEST(KMeans, BitwiseIdenticalAtEveryRankCount) {
+  const auto& world = rw::testing::comm();
+  const auto fit = [] {
+    rw::ml::KMeans km({.n_clusters = 4, .n_init = 2, .random_state = 11});
+    km.fit(X_of("blobs", 23));
+    std::vector<double> out(km.cluster_centers().data(), km.cluster_centers().data() + km.cluster_centers().size());
+    out.push_back(km.inertia());
+    return out;
+  };
+  const auto whole = fit();
+  const auto group = world.split(world.rank() == 0 ? 0 : 1, world.rank());
+  std::vector<double> part;
+  {
+    rw::DefaultCommScope scope(group);
+    part = fit();
+  }
+  EXPECT_EQ(part, whole) << "a fit on " << group.size() << " rank(s) differs from the fit on " << world.size();
+  rw::ml::LogisticRegression clf;
+  clf.fit(X_of("multinomial", 23), y_of<std::int64_t>("multinomial", 23));
+  std::vector<double> w(clf.coef().data(), clf.coef().data() + clf.coef().size());
+  {
+    rw::DefaultCommScope scope(group);
+    rw::ml::LogisticRegression again;
+    again.fit(X_of("multinomial", 23), y_of<std::int64_t>("multinomial", 23));
+    EXPECT_EQ(std::vector<double>(again.coef().data(), again.coef().data() + again.coef().size()), w);
+  }
 }
 
 TEST(KMeans, BlobsFromTheCounterBasedGenerator) {
@@ -330,6 +360,81 @@ TEST(Datasets, RegressionClassificationAndSplit) {
   clf.fit(Xtr, ytr);
   EXPECT_GT(clf.score(Xte, yte), 0.8);
   EXPECT_THROW((void)rw::ml::datasets::make_classification({.n_informative = 1, .n_classes = 3}), rw::ValueError);
+}
+
+// ---- encoders and scalers on dataframe columns ----------------------------------------------------
+
+rw::DataFrame basic_frame() { return rw::read_csv(rw::testing::data_path("frame/basic.csv"), {.blocksize = 256}); }
+
+TEST(Encoders, CategorizerFixesTheCategories) {
+  const auto ddf = basic_frame();
+  rw::ml::Categorizer cat;
+  const auto out = cat.fit_transform(ddf);
+  const auto& c = cat.categories();
+  ASSERT_EQ(c.count("cat"), 1u);
+  EXPECT_EQ(c.at("cat"), (std::vector<std::string>{"a", "b", "c"}));
+  for (const auto& [name, type] : out.dtypes())
+    if (name == "cat" || name == "name") EXPECT_EQ(type, rw::DType::category) << name;
+  const rw::Table before = ddf.compute(), after = out.compute();
+  for (const std::string col : {"cat", "name"})
+    for (std::int64_t i = 0; i < before.num_rows(); ++i) {
+      EXPECT_EQ(after.col(col).is_null(i), before.col(col).is_null(i)) << col << " row " << i;
+      EXPECT_EQ(after.col(col).format(i), before.col(col).format(i)) << col << " row " << i;
+    }
+  EXPECT_THROW((void)rw::ml::Categorizer({.columns = {"x"}}).fit(ddf), rw::ValueError);  // not a string column
+}
+
+TEST(Encoders, DummyAndOneHotMatchTheirDefinition) {
+  const auto ddf = basic_frame();
+  const rw::Table t = ddf.compute();
+  for (const bool drop_first : {false, true}) {
+    rw::ml::DummyEncoder enc({.columns = {"cat"}, .drop_first = drop_first});
+    const auto out = enc.fit_transform(ddf);
+    auto names = enc.feature_names();
+    EXPECT_EQ(out.columns(), names);
+    EXPECT_EQ(names.back(), "cat_c");
+    EXPECT_EQ(std::count(names.begin(), names.end(), "cat_a"), drop_first ? 0 : 1);
+    EXPECT_EQ(std::count(names.begin(), names.end(), "cat"), 0);
+    const rw::Table r = out.compute();
+    for (const std::string v : {"a", "b", "c"}) {
+      if (drop_first && v == "a") continue;
+      for (std::int64_t i = 0; i < t.num_rows(); ++i)
+        EXPECT_EQ(r.col("cat_" + v).number_at(i), !t.col("cat").is_null(i) && t.col("cat").format(i) == v ? 1.0 : 0.0);
+    }
+  }
+  rw::ml::OneHotEncoder onehot({.columns = {"cat", "name"}});
+  const auto names = onehot.fit(ddf).feature_names();
+  EXPECT_EQ(std::count_if(names.begin(), names.end(), [](const std::string& n) { return n.rfind("name_", 0) == 0; }),
+            static_cast<std::ptrdiff_t>(onehot.categories().at("name").size()));
+  EXPECT_THROW((void)rw::ml::DummyEncoder({.columns = {"id"}}).fit(ddf), rw::ValueError);
+  EXPECT_THROW((void)rw::ml::DummyEncoder().transform(ddf), rw::NotFittedError);
+}
+
+TEST(Scalers, OnDataFrameColumns) {
+  const auto ddf = basic_frame();
+  rw::ml::StandardScaler ss;
+  const auto out = ss.fit_transform(ddf);
+  const auto& cols = ss.feature_names();
+  EXPECT_EQ(cols, (std::vector<std::string>{"id", "x", "n", "flag", "k"}));
+  const rw::Table t = ddf.compute(), r = out.compute();
+  for (std::size_t j = 0; j < cols.size(); ++j) {
+    const auto k = static_cast<std::int64_t>(j);
+    EXPECT_NEAR(ss.mean().data()[k], ddf[cols[j]].mean().compute(), 1e-12);
+    EXPECT_NEAR(ss.var().data()[k], ddf[cols[j]].var(0).compute(), 1e-12);
+    for (std::int64_t i = 0; i < t.num_rows(); ++i) {
+      const double x = t.col(cols[j]).number_at(i), z = r.col(cols[j]).number_at(i);
+      if (std::isnan(x)) EXPECT_TRUE(std::isnan(z));
+      else EXPECT_NEAR(z, (x - ss.mean().data()[k]) / ss.scale().data()[k], 1e-12);
+    }
+  }
+  EXPECT_EQ(r.col("name").dtype(), rw::DType::string);  // other columns pass through
+  const rw::Table back = ss.inverse_transform(out).compute();
+  for (std::int64_t i = 0; i < t.num_rows(); ++i)
+    if (!t.col("x").is_null(i)) EXPECT_NEAR(back.col("x").number_at(i), t.col("x").number_at(i), 1e-12);
+  rw::ml::MinMaxScaler mm;
+  const rw::Table m = mm.fit_transform(ddf[std::vector<std::string>{"id", "x"}]).compute();
+  EXPECT_EQ(m.column<double>("id").front(), 0.0);
+  EXPECT_THROW((void)rw::ml::StandardScaler().fit(ddf, {"name"}), rw::ValueError);
 }
 
 }  // namespace

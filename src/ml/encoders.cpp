@@ -1,0 +1,97 @@
+// Categorizer, DummyEncoder, OneHotEncoder on dataframe columns.
+#include "rankwise/ml/encoders.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "ml/detail/common.hpp"
+
+namespace rankwise::ml {
+
+namespace {
+bool is_text(DType d) { return d == DType::string || d == DType::category; }
+
+std::vector<std::string> text_columns(const DataFrame& X, const std::vector<std::string>& asked, const std::string& who) {
+  std::vector<std::string> out;
+  for (const auto& [name, type] : X.dtypes()) {
+    const bool wanted = asked.empty() ? is_text(type) : std::find(asked.begin(), asked.end(), name) != asked.end();
+    if (!wanted) continue;
+    if (!is_text(type)) throw ValueError(fmt::format("{}: column '{}' is {}, not string or category", who, name, dtype_name(type)));
+    out.push_back(name);
+  }
+  for (const auto& name : asked) (void)X[name];  // IndexError for an unknown column
+  return out;
+}
+}  // namespace
+
+Categorizer& Categorizer::fit(const DataFrame& X) {
+  categories_.clear();
+  for (const auto& name : text_columns(X, params_.columns, "Categorizer")) {
+    const Table counts = X[name].value_counts().compute();
+    auto values = counts.column<std::string>(name);
+    std::sort(values.begin(), values.end());
+    categories_[name] = std::move(values);
+  }
+  fitted_ = true;
+  return *this;
+}
+
+DataFrame Categorizer::transform(const DataFrame& X) const {
+  detail::require_fitted(fitted_, "Categorizer.transform");
+  DataFrame out = X;
+  for (const auto& [name, cats] : categories_) out = out.assign(name, X[name].as_category(cats));
+  return out;
+}
+
+const std::map<std::string, std::vector<std::string>>& Categorizer::categories() const {
+  detail::require_fitted(fitted_, "Categorizer.categories");
+  return categories_;
+}
+
+DummyEncoder& DummyEncoder::fit(const DataFrame& X) {
+  const auto cols = text_columns(X, params_.columns, "DummyEncoder");
+  categorizer_ = Categorizer({.columns = cols});
+  categorizer_.fit(X);
+  input_columns_ = X.columns();
+  fitted_ = true;
+  return *this;
+}
+
+std::vector<std::string> DummyEncoder::feature_names() const {
+  detail::require_fitted(fitted_, "DummyEncoder.feature_names");
+  const auto& cats = categorizer_.categories();
+  std::vector<std::string> out;
+  for (const auto& c : input_columns_)
+    if (!cats.count(c)) out.push_back(c);
+  for (const auto& c : input_columns_) {
+    const auto it = cats.find(c);
+    if (it == cats.end()) continue;
+    for (std::size_t k = params_.drop_first ? 1 : 0; k < it->second.size(); ++k) out.push_back(c + "_" + it->second[k]);
+  }
+  return out;
+}
+
+DataFrame DummyEncoder::transform(const DataFrame& X) const {
+  detail::require_fitted(fitted_, "DummyEncoder.transform");
+  const auto& cats = categorizer_.categories();
+  std::vector<std::string> kept;
+  for (const auto& c : X.columns())
+    if (!cats.count(c)) kept.push_back(c);
+  for (const auto& [c, values] : cats) (void)X[c];  // IndexError when an encoded column is missing
+  DataFrame out = X[kept];
+  for (const auto& c : input_columns_) {
+    const auto it = cats.find(c);
+    if (it == cats.end()) continue;
+    for (std::size_t k = params_.drop_first ? 1 : 0; k < it->second.size(); ++k)
+      out = out.assign(c + "_" + it->second[k], (X[c] == it->second[k]).astype(DType::float64));
+  }
+  return out;
+}
+
+const std::map<std::string, std::vector<std::string>>& DummyEncoder::categories() const {
+  detail::require_fitted(fitted_, "DummyEncoder.categories");
+  return categorizer_.categories();
+}
+
+}  // namespace rankwise::ml

@@ -65,7 +65,8 @@ namespace rankwise::ml {
 
 /// Splits rows into train and test sets: row i goes to the test set when a counter-based
 /// uniform draw for (random_state, i) is below test_size, so the split does not depend on the
-/// rank count or the chunking. Returns (X_train, X_test, y_train, y_test). Local (lazy).
+/// rank count or the chunking. Returns (X_train, X_test, y_train, y_test). Collective (the row
+/// masks are evaluated to size the outputs; the rows themselves stay lazy).
 template <class Y>
 std::tuple<Array<double>, Array<double>, Array<Y>, Array<Y>> train_test_split(const Array<double>& X, const Array<Y>& y,
                                                                               double test_size = 0.25,

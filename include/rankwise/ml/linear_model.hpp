@@ -17,7 +17,8 @@ class LinearRegression {
   struct Params {
     bool fit_intercept = true;
     /// "tsqr": QR of the centred X (accurate when X is ill-conditioned); "normal": the
-    /// centred normal equations solved by Cholesky (one pass, one allreduce; faster).
+    /// centred normal equations solved by Cholesky (a pass for the means and one for the Gram
+    /// matrix, one collective each; faster).
     std::string solver = "tsqr";
   };
   LinearRegression() = default;

@@ -1,6 +1,7 @@
 #pragma once
-/// Scalers (sklearn.preprocessing / dask_ml.preprocessing): fitted in one pass with one
-/// collective; transform and inverse_transform are lazy.
+/// Scalers (sklearn.preprocessing / dask_ml.preprocessing): fitted with block-ordered
+/// reductions (StandardScaler: two passes, for the means and the squared deviations; MinMaxScaler:
+/// one pass and two allreduces); transform and inverse_transform are lazy.
 #include <string>
 
 #include "rankwise/array/array.hpp"

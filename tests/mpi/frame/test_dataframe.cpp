@@ -844,8 +844,11 @@ TEST(ToHdf5, ColumnsBecomeDatasets) {
   ASSERT_EQ(x.size(), t.num_rows());
   for (std::int64_t i = 0; i < t.num_rows(); ++i) {
     const double want = t.col("x").number_at(i);
-    if (std::isnan(want)) EXPECT_TRUE(std::isnan(x.data()[i]));
-    else EXPECT_EQ(x.data()[i], want);
+    if (std::isnan(want)) {
+      EXPECT_TRUE(std::isnan(x.data()[i]));
+    } else {
+      EXPECT_EQ(x.data()[i], want);
+    }
     EXPECT_EQ(id.data()[i], t.col("id").integers()[static_cast<std::size_t>(i)]);
   }
   // (h5py reads the string columns and the n__null mask: checked by hand, see docs/frame.md)

@@ -423,14 +423,19 @@ TEST(Scalers, OnDataFrameColumns) {
     EXPECT_NEAR(ss.var().data()[k], ddf[cols[j]].var(0).compute(), 1e-12);
     for (std::int64_t i = 0; i < t.num_rows(); ++i) {
       const double x = t.col(cols[j]).number_at(i), z = r.col(cols[j]).number_at(i);
-      if (std::isnan(x)) EXPECT_TRUE(std::isnan(z));
-      else EXPECT_NEAR(z, (x - ss.mean().data()[k]) / ss.scale().data()[k], 1e-12);
+      if (std::isnan(x)) {
+        EXPECT_TRUE(std::isnan(z));
+      } else {
+        EXPECT_NEAR(z, (x - ss.mean().data()[k]) / ss.scale().data()[k], 1e-12);
+      }
     }
   }
   EXPECT_EQ(r.col("name").dtype(), rw::DType::string);  // other columns pass through
   const rw::Table back = ss.inverse_transform(out).compute();
   for (std::int64_t i = 0; i < t.num_rows(); ++i)
-    if (!t.col("x").is_null(i)) EXPECT_NEAR(back.col("x").number_at(i), t.col("x").number_at(i), 1e-12);
+    if (!t.col("x").is_null(i)) {
+      EXPECT_NEAR(back.col("x").number_at(i), t.col("x").number_at(i), 1e-12);
+    }
   rw::ml::MinMaxScaler mm;
   const rw::Table m = mm.fit_transform(ddf[std::vector<std::string>{"id", "x"}]).compute();
   EXPECT_EQ(m.column<double>("id").front(), 0.0);

@@ -373,8 +373,11 @@ TEST(Encoders, CategorizerFixesTheCategories) {
   const auto& c = cat.categories();
   ASSERT_EQ(c.count("cat"), 1u);
   EXPECT_EQ(c.at("cat"), (std::vector<std::string>{"a", "b", "c"}));
-  for (const auto& [name, type] : out.dtypes())
-    if (name == "cat" || name == "name") EXPECT_EQ(type, rw::DType::category) << name;
+  for (const auto& [name, type] : out.dtypes()) {
+    if (name == "cat" || name == "name") {
+      EXPECT_EQ(type, rw::DType::category) << name;
+    }
+  }
   const rw::Table before = ddf.compute(), after = out.compute();
   for (const std::string col : {"cat", "name"})
     for (std::int64_t i = 0; i < before.num_rows(); ++i) {

@@ -342,7 +342,9 @@ Lstsq lstsq(const Array<double>& X, const Array<double>& y, double rcond) {
   if (rank == n && m > n) {
     // Sums of squared residuals, from the data (not from ||y||² - ||Qᵀy||², which cancels).
     const auto b = from_ndarray(coef, ChunkSpec(std::vector<std::int64_t>(static_cast<std::size_t>(coef.ndim()), -1)));
-    const auto diff = dot(X, b) - y;
+    const auto fitted = dot(X, b);
+    // y may be blocked differently from X's rows (the sketch's y is one block): align it.
+    const auto diff = fitted - (y.chunks() == fitted.chunks() ? y : y.rechunk(ChunkSpec(fitted.chunks())));
     if (y.ndim() == 1) {
       residuals = NDArray<double>(Shape{1}, (diff * diff).sum().compute());
     } else {

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
 #include "cli/sources.hpp"
@@ -38,10 +39,18 @@ void add_generate_command(CLI::App& app, Context& context) {
     const auto& comm = *context.comm;
     Timer timer;
     if (o.kind == "taxi") {
+      agree(comm, "generate", [&] {
+        if (o.force || !std::filesystem::is_directory(o.out)) return;
+        for (const auto& entry : std::filesystem::directory_iterator(o.out))
+          if (entry.path().filename().string().starts_with("yellow_tripdata_"))
+            throw IoError(o.out + " already holds taxi files; pass --force to replace them");
+      });
       const auto pattern = write_taxi_csv(o.out, o.rows, o.files, o.seed);
       const double s = allreduce(comm, timer.seconds(), ReduceOp::max);
-      context.out() << (context.json ? fmt::format("{{\"files\": \"{}\", \"rows\": {}, \"seconds\": {:.3f}}}\n", pattern, o.rows, s)
-                                     : fmt::format("wrote {} rows to {} ({} files) in {:.2f} s\n", o.rows, pattern, o.files, s));
+      if (context.json)
+        context.out() << nlohmann::json{{"files", pattern}, {"rows", o.rows}, {"seconds", s}}.dump(2) << "\n";
+      else
+        context.out() << fmt::format("wrote {} rows to {} ({} files) in {:.2f} s\n", o.rows, pattern, o.files, s);
       return;
     }
     agree(comm, "generate", [&] {
@@ -72,9 +81,10 @@ void add_generate_command(CLI::App& app, Context& context) {
       io::to_hdf5(y, o.out, "/y", second);
     }
     const double s = allreduce(comm, timer.seconds(), ReduceOp::max);
-    context.out() << (context.json ? fmt::format("{{\"file\": \"{}\", \"datasets\": [\"/X\", \"/y\"], \"rows\": {}, \"seconds\": {:.3f}}}\n",
-                                                 o.out, o.rows, s)
-                                   : fmt::format("wrote {} rows of {} to {} (/X, /y) in {:.2f} s\n", o.rows, o.kind, o.out, s));
+    if (context.json)
+      context.out() << nlohmann::json{{"file", o.out}, {"datasets", {"/X", "/y"}}, {"rows", o.rows}, {"seconds", s}}.dump(2) << "\n";
+    else
+      context.out() << fmt::format("wrote {} rows of {} to {} (/X, /y) in {:.2f} s\n", o.rows, o.kind, o.out, s);
   });
 }
 

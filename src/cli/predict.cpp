@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
 #include "cli/sources.hpp"
@@ -44,10 +45,12 @@ void add_predict_command(CLI::App& app, Context& context) {
     else if (kind == "MinMaxScaler") io::to_hdf5(ml::MinMaxScaler::load(o.model).transform(X), target.file, target.dataset, write);
     else throw ValueError(fmt::format("predict: {} holds a {} model, which has no predict", o.model, kind));
     const double seconds = allreduce(comm, timer.seconds(), ReduceOp::max);
-    context.out() << (context.json ? fmt::format("{{\"model\": \"{}\", \"kind\": \"{}\", \"rows\": {}, \"out\": \"{}\", \"seconds\": {:.3f}}}\n",
-                                                 o.model, kind, X.shape()[0], o.out, seconds)
-                                   : fmt::format("{} ({}) on {} rows -> {} in {:.3f} s (streamed block by block)\n", o.model, kind,
-                                                 X.shape()[0], o.out, seconds));
+    if (context.json)
+      context.out() << nlohmann::json{{"model", o.model}, {"kind", kind}, {"rows", X.shape()[0]}, {"out", o.out}, {"seconds", seconds}}.dump(2)
+                    << "\n";
+    else
+      context.out() << fmt::format("{} ({}) on {} rows -> {} in {:.3f} s (streamed block by block)\n", o.model, kind, X.shape()[0],
+                                   o.out, seconds);
   });
 }
 

@@ -118,7 +118,10 @@ bool parse_datetime(std::string_view s, std::int64_t& ns) {
   unsigned y, mo, d, h = 0, mi = 0, sec = 0;
   if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !digits(0, 4, y) || !digits(5, 2, mo) || !digits(8, 2, d))
     return false;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return false;
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  static constexpr unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > month_days[mo - 1] + (mo == 2 && leap ? 1u : 0u)) return false;  // no 2016-02-31
   std::int64_t frac_ns = 0;
   if (s.size() > 10) {
     if ((s[10] != ' ' && s[10] != 'T') || s.size() < 16 || s[13] != ':' || !digits(11, 2, h) || !digits(14, 2, mi))

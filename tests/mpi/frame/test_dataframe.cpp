@@ -820,6 +820,17 @@ TEST(ToCsv, AnExistingFileIsLeftAlone) {
   EXPECT_TRUE(same_table(rw::read_csv(path).compute(), ddf.compute()));
 }
 
+TEST(Schema, ImpossibleDatesAreNotDatetimes) {
+  const TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  write_file(dir / "leap.csv", "when\n2016-02-29 10:00:00\n2000-02-29 00:00:00\n");
+  write_file(dir / "bad.csv", "when\n2016-02-29 10:00:00\n2016-02-31 10:00:00\n");
+  write_file(dir / "noleap.csv", "when\n1900-02-29\n");
+  EXPECT_EQ(rw::read_csv(dir / "leap.csv").dtypes()[0].second, rw::DType::datetime);
+  EXPECT_EQ(rw::read_csv(dir / "bad.csv").dtypes()[0].second, rw::DType::string);
+  EXPECT_EQ(rw::read_csv(dir / "noleap.csv").dtypes()[0].second, rw::DType::string);
+}
+
 TEST(ToCsv, AFailedWriteLeavesNothingBehind) {
   const TempDir dir;
   ASSERT_FALSE(dir.path().empty());

@@ -5,6 +5,9 @@
 #include <ostream>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "rankwise/frame/table.hpp"
 
 #include "rankwise/runtime/collectives.hpp"
 #include "rankwise/runtime/communicator.hpp"
@@ -36,6 +39,9 @@ void add_ols_command(CLI::App& app, Context& context);
 void add_kmeans_command(CLI::App& app, Context& context);
 /// `rankwise predict`: apply a saved model.
 void add_predict_command(CLI::App& app, Context& context);
+
+/// A table as {column: [values...]} (null for nulls) for --json output. Local.
+nlohmann::json table_json(const Table& t);
 
 /// A CLI11 check: an integer above zero, with a readable message.
 inline CLI::Validator positive_number() {

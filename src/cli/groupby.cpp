@@ -7,8 +7,6 @@
 
 namespace rankwise::cli {
 
-nlohmann::json table_json(const Table& t);
-
 void add_groupby_command(CLI::App& app, Context& context) {
   struct Options {
     std::string source;

@@ -66,7 +66,7 @@ std::vector<Bytes> all_partials(const FrameNode& frame, const std::string& label
                                 PartialFn partial) {
   const auto nparts = frame.nparts;
   const Bytes all = map_combine(frame, label, std::move(needs), std::move(partial),
-                                [nparts](const Communicator& comm, const std::vector<std::pair<std::int64_t, const Bytes*>>& local) {
+                                [](const Communicator& comm, const std::vector<std::pair<std::int64_t, const Bytes*>>& local) {
     // (partition, size, bytes) records from every rank.
     Bytes mine;
     for (const auto& [p, b] : local) {
@@ -75,9 +75,7 @@ std::vector<Bytes> all_partials(const FrameNode& frame, const std::string& label
       mine.insert(mine.end(), b->begin(), b->end());
     }
     std::vector<std::int64_t> offsets;
-    auto gathered = runtime::detail::allgatherv_bytes(comm, mine, offsets);
-    (void)nparts;
-    return gathered;
+    return runtime::detail::allgatherv_bytes(comm, mine, offsets);
   });
   std::vector<Bytes> out(static_cast<std::size_t>(nparts));
   for (std::size_t at = 0; at < all.size();) {

@@ -151,6 +151,23 @@ Moments moments(const SeriesPtr& s) {
   return total;
 }
 
+std::vector<Moments> column_moments(const FramePtr& frame, const std::vector<std::string>& columns) {
+  auto needs = std::make_shared<Needs>();
+  needs->add(*frame, ColumnSet(columns.begin(), columns.end()));
+  const auto parts = all_partials(*frame, "moments", needs, [frame, columns](EvalContext& ctx) {
+    const Table& t = ctx.frame(*frame);
+    Bytes out;
+    for (const auto& c : columns) put_moments(out, Moments::of(t.col(c)));
+    return out;
+  });
+  std::vector<Moments> total(columns.size());
+  for (const auto& b : parts) {
+    std::size_t at = 0;
+    for (auto& m : total) m.merge(take<Moments>(b, at));
+  }
+  return total;
+}
+
 double quantile(const SeriesPtr& s, double q) {
   require_numeric(*s, "quantile");
   if (!(q >= 0 && q <= 1)) throw ValueError(fmt::format("quantile: q must be in [0, 1], got {}", q));

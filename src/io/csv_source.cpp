@@ -356,14 +356,7 @@ class Builder {
       }
       t.add(slots_[s].name, std::move(c));
     }
-    if (slots_.empty()) {  // a count-only read still knows its rows
-      Table empty;
-      Column dummy(DType::boolean);
-      for (std::int64_t r = 0; r < rows; ++r) dummy.push_bool(false);
-      empty.add("__rows", std::move(dummy));
-      return empty.select({});
-    }
-    return t;
+    return slots_.empty() ? Table::rows_only(rows) : t;  // a count-only read still knows its rows
   }
 
  private:

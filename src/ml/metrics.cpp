@@ -14,23 +14,39 @@ namespace rankwise::ml {
 using namespace detail;
 
 namespace {
-// Blockwise sums of f(a_i, b_i) (a vector of `width`) over aligned 1-D arrays.
+// This rank's blocks of two aligned 1-D arrays (each computed once).
+template <class A, class B>
+struct Aligned {
+  LocalVector<A> a;
+  LocalVector<B> b;
+};
+template <class A, class B>
+Aligned<A, B> align(const Array<A>& a, const Array<B>& b, const std::string& who) {
+  auto la = local_vector(a, who);
+  auto lb = local_vector(b, who, &la.chunks);
+  return {std::move(la), std::move(lb)};
+}
+
+// Blockwise sums of f(a_i, b_i) (a vector of `width`) over aligned local blocks.
+template <class A, class B, class F>
+std::vector<double> pairwise(const Aligned<A, B>& v, std::size_t width, F f) {
+  std::vector<std::vector<double>> part(v.a.block.size(), std::vector<double>(width, 0.0));
+  for (std::size_t k = 0; k < v.a.block.size(); ++k)
+    for (std::int64_t i = 0; i < v.a.data[k].size(); ++i) f(v.a.data[k].data()[i], v.b.data[k].data()[i], part[k]);
+  return sum_blocks(part, v.a.block, width);
+}
 template <class A, class B, class F>
 std::vector<double> pairwise(const Array<A>& a, const Array<B>& b, std::size_t width, const std::string& who, F f) {
-  const auto la = local_vector(a, who);
-  const auto lb = local_vector(b, who, &la.chunks);
-  std::vector<std::vector<double>> part(la.block.size(), std::vector<double>(width, 0.0));
-  for (std::size_t k = 0; k < la.block.size(); ++k)
-    for (std::int64_t i = 0; i < la.data[k].size(); ++i) f(la.data[k].data()[i], lb.data[k].data()[i], part[k]);
-  return sum_blocks(part, la.block, width);
+  return pairwise(align(a, b, who), width, f);
 }
 }  // namespace
 
 double r2(const Array<double>& y_true, const Array<double>& y_pred) {
-  // Σy and n first, then the residual and total sums of squares.
-  const auto s = pairwise(y_true, y_pred, 2, "r2_score", [](double y, double, std::vector<double>& p) { p[0] += y; p[1] += 1; });
+  // The predictions are computed once; Σy and n first, then the residual and total sums of squares.
+  const auto v = align(y_true, y_pred, "r2_score");
+  const auto s = pairwise(v, 2, [](double y, double, std::vector<double>& p) { p[0] += y; p[1] += 1; });
   const double mean = s[0] / s[1];
-  const auto t = pairwise(y_true, y_pred, 2, "r2_score", [mean](double y, double f, std::vector<double>& p) {
+  const auto t = pairwise(v, 2, [mean](double y, double f, std::vector<double>& p) {
     p[0] += (y - f) * (y - f);
     p[1] += (y - mean) * (y - mean);
   });

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "frame/detail/reduce.hpp"
 #include "ml/detail/common.hpp"
 
 namespace rankwise::ml {
@@ -204,13 +205,14 @@ StandardScaler& StandardScaler::fit(const DataFrame& X, const std::vector<std::s
   var_ = NDArray<double>(Shape{d});
   scale_ = NDArray<double>(Shape{d});
   n_ = 0;
+  const auto moments = frame_detail::column_moments(X.node(), columns_);  // one pass for every column
   for (std::int64_t j = 0; j < d; ++j) {
-    const Series x = X[columns_[static_cast<std::size_t>(j)]];
-    mean_.data()[j] = x.mean().compute();
-    var_.data()[j] = x.var(0).compute();
+    const auto& m = moments[static_cast<std::size_t>(j)];
+    mean_.data()[j] = m.n ? m.sum / static_cast<double>(m.n) : 0.0;
+    var_.data()[j] = m.n ? m.var(0) : 0.0;
     const double s = std::sqrt(var_.data()[j]);
     scale_.data()[j] = s < 10 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::fabs(mean_.data()[j])) ? 1.0 : s;
-    n_ = std::max(n_, x.count().compute());
+    n_ = std::max(n_, m.n);
   }
   return *this;
 }
@@ -234,10 +236,10 @@ MinMaxScaler& MinMaxScaler::fit(const DataFrame& X, const std::vector<std::strin
   const auto d = static_cast<std::int64_t>(columns_.size());
   min_ = NDArray<double>(Shape{d});
   max_ = NDArray<double>(Shape{d});
+  const auto moments = frame_detail::column_moments(X.node(), columns_);  // one pass for every column
   for (std::int64_t j = 0; j < d; ++j) {
-    const Series x = X[columns_[static_cast<std::size_t>(j)]];
-    min_.data()[j] = x.min().compute();
-    max_.data()[j] = x.max().compute();
+    min_.data()[j] = moments[static_cast<std::size_t>(j)].min;
+    max_.data()[j] = moments[static_cast<std::size_t>(j)].max;
   }
   fitted_ = true;
   return *this;

@@ -33,6 +33,12 @@ class Table {
   template <class T>
   std::vector<T> column(const std::string& name) const;
 
+  /// A table without columns that has `num_rows` rows (what a count-only read returns). Local.
+  static Table rows_only(std::int64_t num_rows) {
+    Table t;
+    t.num_rows_ = num_rows;
+    return t;
+  }
   /// Appends (or replaces) a column; its size must match the other columns'. Local.
   void add(std::string name, Column column);
   /// The columns `names`, in that order. Local.

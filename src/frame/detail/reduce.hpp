@@ -26,6 +26,8 @@ struct Moments {
 
 /// Moments of a series over all partitions. Collective.
 Moments moments(const SeriesPtr& s);
+/// Moments of several numeric columns of a frame, in one pass. Collective.
+std::vector<Moments> column_moments(const FramePtr& frame, const std::vector<std::string>& columns);
 /// The approximate q-quantile of a series (see Series::quantile). Collective.
 double quantile(const SeriesPtr& s, double q);
 /// describe() of the named columns (int64/float64). Collective.

@@ -364,6 +364,18 @@ TEST(Datasets, RegressionClassificationAndSplit) {
 
 // ---- encoders and scalers on dataframe columns ----------------------------------------------------
 
+// pandas' per-column reductions of basic.csv, from the frame fixtures.
+const json& frame_fixture() {
+  static const json reductions = [] {
+    std::ifstream in(rw::testing::data_path("frame/expected.json"));
+    const json all = json::parse(in);
+    for (const auto& c : all["cases"])
+      if (c["name"] == "basic") return c["reductions"];
+    throw std::runtime_error("no basic case in frame/expected.json");
+  }();
+  return reductions;
+}
+
 rw::DataFrame basic_frame() { return rw::read_csv(rw::testing::data_path("frame/basic.csv"), {.blocksize = 256}); }
 
 TEST(Encoders, CategorizerFixesTheCategories) {
@@ -422,8 +434,11 @@ TEST(Scalers, OnDataFrameColumns) {
   const rw::Table t = ddf.compute(), r = out.compute();
   for (std::size_t j = 0; j < cols.size(); ++j) {
     const auto k = static_cast<std::int64_t>(j);
-    EXPECT_NEAR(ss.mean().data()[k], ddf[cols[j]].mean().compute(), 1e-12);
-    EXPECT_NEAR(ss.var().data()[k], ddf[cols[j]].var(0).compute(), 1e-12);
+    // pandas' reductions of basic.csv (tests/data/frame/expected.json); population variance.
+    const auto& want = frame_fixture()[cols[j]];
+    const double n = want["count"].get<double>();
+    EXPECT_NEAR(ss.mean().data()[k], want["mean"].get<double>(), 1e-12) << cols[j];
+    EXPECT_NEAR(ss.var().data()[k], want["var"].get<double>() * (n - 1) / n, 1e-10) << cols[j];
     for (std::int64_t i = 0; i < t.num_rows(); ++i) {
       const double x = t.col(cols[j]).number_at(i), z = r.col(cols[j]).number_at(i);
       if (std::isnan(x)) {
@@ -441,6 +456,8 @@ TEST(Scalers, OnDataFrameColumns) {
     }
   rw::ml::MinMaxScaler mm;
   const rw::Table m = mm.fit_transform(ddf[std::vector<std::string>{"id", "x"}]).compute();
+  EXPECT_EQ(mm.data_min().data()[1], frame_fixture()["x"]["min"].get<double>());
+  EXPECT_EQ(mm.data_max().data()[1], frame_fixture()["x"]["max"].get<double>());
   EXPECT_EQ(m.column<double>("id").front(), 0.0);
   EXPECT_THROW((void)rw::ml::StandardScaler().fit(ddf, {"name"}), rw::ValueError);
 }

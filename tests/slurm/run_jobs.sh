@@ -31,6 +31,7 @@ stop() {
   exit "$status"
 }
 trap stop EXIT
+trap 'exit 143' INT TERM  # a killed run still stops its daemons (through the EXIT trap)
 
 # munge on a private socket, as user munge, in the foreground ($! is munged itself).
 setpriv --reuid=munge --regid=munge --clear-groups munged --foreground --socket="$WORK/munge/munge.socket" \
@@ -38,12 +39,14 @@ setpriv --reuid=munge --regid=munge --clear-groups munged --foreground --socket=
 pids+=($!)
 
 host=$(hostname)
+# Ports from this run's pid: a stale cluster left by another run cannot capture our jobs.
+ctld_port=$((20000 + ($$ % 4000) * 2))
 export SLURM_CONF="$WORK/slurm.conf"
 cat > "$SLURM_CONF" <<CONF
 ClusterName=rankwise-test
 SlurmctldHost=${host}(127.0.0.1)
-SlurmctldPort=16817
-SlurmdPort=16818
+SlurmctldPort=$ctld_port
+SlurmdPort=$((ctld_port + 1))
 SlurmUser=root
 AuthType=auth/munge
 CredType=cred/munge

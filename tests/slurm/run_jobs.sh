@@ -18,12 +18,17 @@ done
 
 rm -rf "$WORK"
 mkdir -p "$WORK"/{state,spool,log,run}
-install -d -o munge -g munge -m 0755 "$WORK/munge"
+# munged runs as user munge: its socket must not sit below a directory munge cannot enter
+# (a clone in a `mktemp -d` folder is 0700), so it gets a traversable folder of its own.
+MUNGE=$(mktemp -d /tmp/rankwise-munge.XXXXXX)
+chmod 0755 "$MUNGE"
+chown munge:munge "$MUNGE"
 pids=()
 stop() {
   local status=$?
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$MUNGE"
   if ((status != 0)); then
     echo "---- slurmctld log"; tail -20 "$WORK/log/slurmctld.log" 2>/dev/null || true
     echo "---- slurmd log"; tail -20 "$WORK/log/slurmd.log" 2>/dev/null || true
@@ -34,8 +39,8 @@ trap stop EXIT
 trap 'exit 143' INT TERM  # a killed run still stops its daemons (through the EXIT trap)
 
 # munge on a private socket, as user munge, in the foreground ($! is munged itself).
-setpriv --reuid=munge --regid=munge --clear-groups munged --foreground --socket="$WORK/munge/munge.socket" \
-  --pid-file="$WORK/munge/munged.pid" --log-file="$WORK/munge/munged.log" --seed-file="$WORK/munge/munged.seed" &
+setpriv --reuid=munge --regid=munge --clear-groups munged --foreground --socket="$MUNGE/munge.socket" \
+  --pid-file="$MUNGE/munged.pid" --log-file="$MUNGE/munged.log" --seed-file="$MUNGE/munged.seed" &
 pids+=($!)
 
 host=$(hostname)
@@ -50,7 +55,7 @@ SlurmdPort=$((ctld_port + 1))
 SlurmUser=root
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$WORK/munge/munge.socket
+AuthInfo=socket=$MUNGE/munge.socket
 StateSaveLocation=$WORK/state
 SlurmdSpoolDir=$WORK/spool
 SlurmctldPidFile=$WORK/run/slurmctld.pid
@@ -68,7 +73,8 @@ AccountingStorageType=accounting_storage/none
 NodeName=localhost NodeHostname=${host} NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 CONF
-for _ in $(seq 50); do [[ -S "$WORK/munge/munge.socket" ]] && break; sleep 0.1; done
+for _ in $(seq 50); do [[ -S "$MUNGE/munge.socket" ]] && break; sleep 0.1; done
+[[ -S "$MUNGE/munge.socket" ]] || { echo "FAIL: munged did not start"; cat "$MUNGE/munged.log" 2>/dev/null; exit 1; }
 slurmctld -D -i -f "$SLURM_CONF" &
 pids+=($!)
 slurmd -D -f "$SLURM_CONF" &

@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   print("ols_formula", best_of(5, [&] {
           (void)rw::dot(rw::dot(rw::linalg::inv(rw::dot(X.T(), X)), X.T()), y).compute();
         }), bytes);
-  print("lstsq_tsqr", best_of(3, [&] { (void)rw::linalg::lstsq(X, y); }), bytes);
+  print("lstsq", best_of(3, [&] { (void)rw::linalg::lstsq(X, y); }), bytes);
   // The talk's small example: 10,000 x 20 in 1,000-row chunks, from generation to coefficients.
   print("ols_small_end_to_end", best_of(20, [&] {
           const auto Xs = rw::random::random({10000, 20}, rw::ChunkSpec{1000, 20}, 1);

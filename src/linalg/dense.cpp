@@ -3,6 +3,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -95,6 +96,37 @@ void gram_accumulate(const double* x, std::int64_t rows, std::int64_t cols, doub
   }
 }
 
+namespace {
+// Rows per panel: ~160 KiB of x, so a panel stays in L2 between its two uses.
+std::int64_t panel_rows(std::int64_t cols) {
+  return std::max<std::int64_t>(64, (160 << 10) / (8 * std::max<std::int64_t>(cols, 1)));
+}
+}  // namespace
+
+void gram_cross_accumulate(const double* x, std::int64_t rows, std::int64_t cols, const double* y, std::int64_t k,
+                           double* g, double* c) {
+  const auto panel = panel_rows(cols);
+  for (std::int64_t r = 0; r < rows; r += panel) {
+    const auto n = std::min(panel, rows - r);
+    gemm_accumulate(x + r * cols, n, cols, true, x + r * cols, n, cols, false, g);
+    gemm_accumulate(x + r * cols, n, cols, true, y + r * k, n, k, false, c);
+  }
+}
+
+void whitened_gram_cross_accumulate(const double* x, std::int64_t rows, std::int64_t cols, const double* r,
+                                    const double* y, std::int64_t k, double* g, double* c) {
+  const auto panel = panel_rows(cols);
+  std::vector<double> p(static_cast<std::size_t>(std::min(panel, rows) * cols));
+  for (std::int64_t at = 0; at < rows; at += panel) {
+    const auto n = std::min(panel, rows - at);
+    std::copy(x + at * cols, x + (at + n) * cols, p.begin());
+    cblas_dtrsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, to_blas(n), to_blas(cols), 1.0, r,
+                to_blas(cols), p.data(), to_blas(cols));
+    gemm_accumulate(p.data(), n, cols, true, p.data(), n, cols, false, g);
+    gemm_accumulate(p.data(), n, cols, true, y + at * k, n, k, false, c);
+  }
+}
+
 NDArray<double> inverse(const NDArray<double>& a) {
   check_square("inv", a);
   const auto n = a.shape()[0];
@@ -134,7 +166,7 @@ NDArray<double> cholesky(const NDArray<double>& a) {
   return l;
 }
 
-NDArray<double> solve_triangular(const NDArray<double>& t, const NDArray<double>& b, bool lower) {
+NDArray<double> solve_triangular(const NDArray<double>& t, const NDArray<double>& b, bool lower, bool transpose) {
   check_square("solve_triangular", t);
   const auto n = t.shape()[0];
   if (b.ndim() < 1 || b.ndim() > 2 || b.shape()[0] != n)
@@ -145,7 +177,7 @@ NDArray<double> solve_triangular(const NDArray<double>& t, const NDArray<double>
                         std::to_string(i) + ")");
   const auto nrhs = b.ndim() == 2 ? b.shape()[1] : 1;
   NDArray<double> x = b;
-  const auto info = LAPACKE_dtrtrs(LAPACK_ROW_MAJOR, lower ? 'L' : 'U', 'N', 'N', static_cast<lapack_int>(n),
+  const auto info = LAPACKE_dtrtrs(LAPACK_ROW_MAJOR, lower ? 'L' : 'U', transpose ? 'T' : 'N', 'N', static_cast<lapack_int>(n),
                                    static_cast<lapack_int>(nrhs), t.data(), static_cast<lapack_int>(n), x.data(),
                                    static_cast<lapack_int>(nrhs));
   if (info != 0) throw LinalgError("solve_triangular: dtrtrs failed (info " + std::to_string(info) + ")");

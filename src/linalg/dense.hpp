@@ -12,6 +12,16 @@ void gemm_accumulate(const double* a, std::int64_t a_rows, std::int64_t a_cols, 
 /// c += xᵀ·x for a row-major rows x cols block, in row panels that stay in cache (full c).
 void gram_accumulate(const double* x, std::int64_t rows, std::int64_t cols, double* c);
 
+/// g += xᵀ·x (cols x cols) and c += xᵀ·y (cols x k) for a row-major block x (rows x cols) and
+/// y (rows x k), in one pass over row panels that stay in cache.
+void gram_cross_accumulate(const double* x, std::int64_t rows, std::int64_t cols, const double* y, std::int64_t k,
+                           double* g, double* c);
+
+/// With p = x·r⁻¹ for an upper-triangular r (cols x cols): g += pᵀ·p and c += pᵀ·y, panel by
+/// panel, p never stored whole (CholeskyQR2's second pass).
+void whitened_gram_cross_accumulate(const double* x, std::int64_t rows, std::int64_t cols, const double* r,
+                                    const double* y, std::int64_t k, double* g, double* c);
+
 /// The inverse of a square matrix; LinalgError when singular or numerically singular.
 NDArray<double> inverse(const NDArray<double>& a);
 /// x with a·x = b (b has one or more columns, or is 1-D); LinalgError when singular.
@@ -20,8 +30,9 @@ NDArray<double> solve(const NDArray<double>& a, const NDArray<double>& b);
 /// The lower Cholesky factor L of a symmetric positive definite a (a = L·Lᵀ); LinalgError when
 /// a is not positive definite (naming the failing leading minor).
 NDArray<double> cholesky(const NDArray<double>& a);
-/// x with t·x = b for a triangular t (lower or upper); LinalgError for a zero diagonal entry.
-NDArray<double> solve_triangular(const NDArray<double>& t, const NDArray<double>& b, bool lower);
+/// x with t·x = b (or tᵀ·x = b) for a triangular t (lower or upper); LinalgError for a zero
+/// diagonal entry.
+NDArray<double> solve_triangular(const NDArray<double>& t, const NDArray<double>& b, bool lower, bool transpose = false);
 
 /// Thin QR of a row-major m x n matrix: q (m x k), r (k x n), k = min(m, n), with r's diagonal
 /// made non-negative (a canonical sign, so results do not depend on LAPACK's choices).

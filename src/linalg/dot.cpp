@@ -77,7 +77,7 @@ Array<double> dot_scalapack(const Array<double>& a, const Array<double>& b);
 std::atomic<std::int64_t>& scalapack_threshold() {
   static std::atomic<std::int64_t> elements = [] {
     const char* env = std::getenv("RANKWISE_SCALAPACK_THRESHOLD");
-    return env ? std::atoll(env) : std::int64_t{4096} * 4096;
+    return env ? std::atoll(env) : std::int64_t{2048} * 2048;
   }();
   return elements;
 }
@@ -102,11 +102,14 @@ Array<double> dot(const Array<double>& a_in, const Array<double>& b_in) {
       if (other * 4 < middle) return dot(p, dot(q, b_in));
     }
   }
-  // Two large 2-D operands: ScaLAPACK's pdgemm on a 2-D block-cyclic layout.
-  if (a_in.ndim() == 2 && b_in.ndim() == 2 && a_in.shape()[1] == b_in.shape()[0] &&
-      std::min({a_in.shape()[0], a_in.shape()[1], b_in.shape()[1]}) > 1 &&
-      a_in.size() + b_in.size() >= scalapack_threshold().load())
-    return dot_scalapack(a_in, b_in);
+  // Both operands and the product large: ScaLAPACK's pdgemm on a 2-D block-cyclic layout. When
+  // any of the three is small (a Gram matrix XᵀX of a tall X, tall × small), block products with
+  // one small collective (or none) move far fewer bytes.
+  if (a_in.ndim() == 2 && b_in.ndim() == 2 && a_in.shape()[1] == b_in.shape()[0]) {
+    const auto m = a_in.shape()[0], k = a_in.shape()[1], n = b_in.shape()[1];
+    if (std::min({m, n, k}) > 1 && std::min({m * k, k * n, m * n}) >= scalapack_threshold().load())
+      return dot_scalapack(a_in, b_in);
+  }
   return dot_blocks(a_in, b_in);
 }
 

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <limits>
 
+#include <functional>
 #include <map>
+#include <optional>
 
 #include "linalg/dense.hpp"
 #include "linalg/scalapack.hpp"
@@ -174,6 +176,124 @@ Array<double> q_times(const TsqrPlan& plan, const char* label, std::int64_t out_
                                                                       plan.owners, make));
 }
 
+
+// One streaming pass over X's row blocks with y's aligned blocks: `partial` adds a block's
+// contribution to a `width`-long vector; the per-block vectors are summed in block order on
+// every rank (one allgatherv), so the total does not depend on the number of ranks.
+using BlockPartial = std::function<void(const NDArray<double>& x, const NDArray<double>& y, double* out)>;
+
+std::vector<double> sum_over_row_blocks(const Array<double>& x, const Array<double>& y, std::size_t width,
+                                        const char* label, BlockPartial partial) {
+  const auto& xe = x.expr();
+  const auto& ye = y.expr();
+  const auto owners = x.owners();
+  const auto y_owners = y.owners();
+  const auto nblocks = xe->grid().size();
+  Lowering lowering;
+  std::vector<graph::TaskId> partials(static_cast<std::size_t>(nblocks));
+  for (auto b : array_detail::round_order(owners)) {
+    graph::Task t;
+    t.key = {std::string(label) + "-" + std::to_string(array_detail::next_serial()), {b}};
+    t.label = label;
+    t.inputs = {array_detail::lower_block(lowering, xe, owners, b), array_detail::lower_block(lowering, ye, y_owners, b)};
+    t.kernel = [partial, width](std::span<const graph::Value* const> in) {
+      std::vector<double> out(width, 0.0);
+      partial(in[0]->get<NDArray<double>>(), in[1]->get<NDArray<double>>(), out.data());
+      return graph::Value::of(std::move(out));
+    };
+    t.owner_map = owners;
+    t.block = b;
+    partials[static_cast<std::size_t>(b)] = lowering.graph.append(std::move(t));
+  }
+  graph::Task sum;
+  sum.key = {std::string(label) + "-sum-" + std::to_string(array_detail::next_serial()), {}};
+  sum.label = label;
+  sum.inputs = partials;
+  sum.collective = [width, nblocks](const Communicator& comm, std::span<const graph::LocalInput> local) {
+    std::vector<std::int64_t> ids;
+    std::vector<double> values;
+    for (const auto& in : local) {
+      const auto& p = in.value->get<std::vector<double>>();
+      ids.push_back(static_cast<std::int64_t>(in.position));
+      values.insert(values.end(), p.begin(), p.end());
+    }
+    const auto all_ids = allgatherv<std::int64_t>(comm, ids);
+    const auto all_values = allgatherv<double>(comm, values);
+    std::vector<const double*> by_block(static_cast<std::size_t>(nblocks), nullptr);
+    for (int r = 0; r < comm.size(); ++r) {
+      const double* src = all_values.values.data() + all_values.offsets[static_cast<std::size_t>(r)];
+      for (auto b : all_ids.part(r)) {
+        by_block[static_cast<std::size_t>(b)] = src;
+        src += width;
+      }
+    }
+    auto total = std::make_shared<std::vector<double>>(width, 0.0);
+    for (const double* p : by_block)
+      for (std::size_t e = 0; e < width; ++e) (*total)[e] += p[e];
+    return graph::Value::of(std::shared_ptr<const std::vector<double>>(std::move(total)));
+  };
+  const graph::TaskId outputs[] = {lowering.graph.append(std::move(sum))};
+  const auto values = graph::compute(lowering.graph, outputs, array_detail::array_comm(), {.label = label});
+  return *values[0].get<std::shared_ptr<const std::vector<double>>>();
+}
+
+// Upper-triangular R with G = Rᵀ·R, or nothing when G is not (numerically) positive definite.
+std::optional<NDArray<double>> upper_cholesky(const NDArray<double>& g) {
+  try {
+    const auto l = detail::cholesky(g);
+    const auto n = g.shape()[0];
+    NDArray<double> r({n, n});
+    for (std::int64_t i = 0; i < n; ++i)
+      for (std::int64_t j = i; j < n; ++j) r(i, j) = l(j, i);
+    return r;
+  } catch (const LinalgError&) {
+    return std::nullopt;
+  }
+}
+
+// R and Qᵀy of X = Q·R by CholeskyQR2 (Fukaya, Nakatsukasa, Yanagisawa and Yamamoto, 2014):
+// G = XᵀX = R1ᵀR1 by Cholesky, then the same for Q1 = X·R1⁻¹, which is orthogonal to working
+// precision when κ(X) is well below 1/√ε; R = R2·R1. Two streaming passes over X, each a
+// GEMM over cache-sized panels and one small collective — far cheaper than Householder QRs of
+// whole blocks. Returns nothing when X is too ill-conditioned (the caller falls back to TSQR).
+struct RAndQty {
+  NDArray<double> r, qty;
+};
+std::optional<RAndQty> cholesky_qr2(const Array<double>& x, const Array<double>& y, std::int64_t k) {
+  const auto n = x.shape()[1];
+  const auto nn = static_cast<std::size_t>(n * n), nk = static_cast<std::size_t>(n * k);
+  auto split = [&](const std::vector<double>& v, NDArray<double>& g, NDArray<double>& c) {
+    g = NDArray<double>({n, n}, std::span<const double>(v.data(), nn));
+    c = NDArray<double>({n, k}, std::span<const double>(v.data() + nn, nk));
+  };
+  NDArray<double> g1, c1, g2, c2;
+  split(sum_over_row_blocks(x, y, nn + nk, "lstsq (gram)",
+                            [n, k](const NDArray<double>& xb, const NDArray<double>& yb, double* out) {
+                              detail::gram_cross_accumulate(xb.data(), xb.shape()[0], n, yb.data(), k, out, out + n * n);
+                            }),
+        g1, c1);
+  const auto r1 = upper_cholesky(g1);
+  if (!r1) return std::nullopt;
+  // κ(R1) ≈ κ(X); beyond 1e6 the second pass no longer guarantees a backward-stable R.
+  NDArray<double> u, s, vt;
+  detail::small_svd(*r1, u, s, vt);
+  if (!(s.data()[n - 1] > 0) || s.data()[0] / s.data()[n - 1] > 1e6) return std::nullopt;
+  const auto r1_now = *r1;
+  split(sum_over_row_blocks(x, y, nn + nk, "lstsq (gram of X·R1⁻¹)",
+                            [n, k, r1_now](const NDArray<double>& xb, const NDArray<double>& yb, double* out) {
+                              detail::whitened_gram_cross_accumulate(xb.data(), xb.shape()[0], n, r1_now.data(),
+                                                                     yb.data(), k, out, out + n * n);
+                            }),
+        g2, c2);
+  const auto r2 = upper_cholesky(g2);
+  if (!r2) return std::nullopt;
+  RAndQty out{NDArray<double>({n, n}), {}};
+  detail::gemm_accumulate(r2->data(), n, n, false, r1->data(), n, n, false, out.r.data());
+  // Qᵀy = R2⁻ᵀ·(Q1ᵀy).
+  out.qty = detail::solve_triangular(*r2, c2, /*lower=*/false, /*transpose=*/true);
+  return out;
+}
+
 }  // namespace
 
 QR qr(const Array<double>& X) {
@@ -311,16 +431,31 @@ Lstsq lstsq(const Array<double>& X, const Array<double>& y, double rcond) {
     throw ShapeError("lstsq: X has shape " + shape_str(X.shape()) + " and y has shape " + shape_str(y.shape()) +
                      "; they need the same number of rows");
   const auto m = X.shape()[0], n = X.shape()[1];
-  const auto [q, r] = qr(X);
-  // R and Qᵀy in one computation, so the local QRs run once; Q is never stored whole (its
-  // blocks feed the product and are freed).
-  const auto qty = dot(q.T(), y);
-  array_detail::Lowering lowering;
-  const graph::TaskId outputs[] = {array_detail::lower_assemble(lowering, r.expr()),
-                                   array_detail::lower_assemble(lowering, qty.expr())};
-  const auto values = graph::compute(lowering.graph, outputs, array_detail::array_comm(), {.label = "lstsq"});
-  auto r_now = values[0].get<NDArray<double>>();
-  auto qty_now = values[1].get<NDArray<double>>();
+  NDArray<double> r_now, qty_now;
+  if (m >= n && n > 0) {
+    // CholeskyQR2 first: X (one column block) and y blocked like X's rows.
+    const Array<double> x = X.numblocks()[1] == 1 ? X : X.rechunk(ChunkSpec(std::vector<std::int64_t>{X.chunks()[0][0], -1}));
+    Chunks y_chunks{x.chunks()[0]};
+    if (y.ndim() == 2) y_chunks.push_back({y.shape()[1]});
+    const Array<double> y_rows = y.chunks() == y_chunks ? y : y.rechunk(ChunkSpec(y_chunks));
+    if (auto fast = cholesky_qr2(x, y_rows, y.ndim() == 2 ? y.shape()[1] : 1)) {
+      r_now = std::move(fast->r);
+      qty_now = y.ndim() == 2 ? std::move(fast->qty) : std::move(fast->qty).reshaped(Shape{n});
+    }
+  }
+  if (r_now.size() == 0) {
+    // Ill-conditioned or rank-deficient X: TSQR (Householder QRs), which is stable for any X.
+    const auto [q, r] = qr(X);
+    // R and Qᵀy in one computation, so the local QRs run once; Q is never stored whole (its
+    // blocks feed the product and are freed).
+    const auto qty = dot(q.T(), y);
+    array_detail::Lowering lowering;
+    const graph::TaskId outputs[] = {array_detail::lower_assemble(lowering, r.expr()),
+                                     array_detail::lower_assemble(lowering, qty.expr())};
+    const auto values = graph::compute(lowering.graph, outputs, array_detail::array_comm(), {.label = "lstsq"});
+    r_now = values[0].get<NDArray<double>>();
+    qty_now = values[1].get<NDArray<double>>();
+  }
   NDArray<double> u, s, vt;
   detail::small_svd(r_now, u, s, vt);
   if (rcond < 0) rcond = std::numeric_limits<double>::epsilon() * static_cast<double>(std::max(m, n));

@@ -18,9 +18,9 @@ inline Array<double> matmul(const Array<double>& a, const Array<double>& b) { re
 
 namespace linalg {
 
-/// Two 2-D operands with at least this many elements together multiply through ScaLAPACK's
-/// pdgemm (2-D block-cyclic, 64 x 64 blocks) instead of block products; default 4096², or
-/// RANKWISE_SCALAPACK_THRESHOLD. Tests set 0 to force the ScaLAPACK path on small inputs.
+/// A product of 2-D operands where each operand and the result have at least this many
+/// elements runs through ScaLAPACK's pdgemm (2-D block-cyclic, 64 x 64 blocks) instead of block
+/// products; default 2048², or RANKWISE_SCALAPACK_THRESHOLD. Tests set 0 to force the ScaLAPACK path on small inputs.
 /// Logically collective (every rank sets the same value).
 void set_scalapack_threshold(std::int64_t elements);
 std::int64_t scalapack_threshold_elements();

@@ -103,6 +103,42 @@ TEST(Lstsq, FullRankAndRankDeficient) {
   }
 }
 
+// A Vandermonde X (500 x 8, cond ~ 1.2e5) and y = X·b exactly representable up to rounding:
+// lstsq (CholeskyQR2 here) recovers b to ~cond·ε; the normal equations would lose ~cond²·ε ≈
+// 1e-6. A 2-D y gives the same columns as separate solves.
+TEST(Lstsq, ModeratelyConditionedKeepsQRAccuracy) {
+  const std::int64_t m = 500, n = 8;
+  rw::NDArray<double> x({m, n}), y({m}), y2({m, 2});
+  const double b[n] = {1, -2, 3, -4, 5, -6, 7, -8};
+  for (std::int64_t i = 0; i < m; ++i) {
+    const double t = static_cast<double>(i) / static_cast<double>(m - 1);
+    double p = 1, s = 0, s2 = 0;
+    for (std::int64_t j = 0; j < n; ++j, p *= t) {
+      x(i, j) = p;
+      s += b[j] * p;
+      s2 += p;  // b = all ones
+    }
+    y.data()[i] = s;
+    y2(i, 0) = s;
+    y2(i, 1) = s2;
+  }
+  for (std::int64_t rows : {500, 97, 8}) {
+    const auto X = rw::from_ndarray(x, rw::ChunkSpec{rows, n});
+    const auto fit = rw::linalg::lstsq(X, rw::from_ndarray(y, rows));
+    ASSERT_EQ(fit.coef.size(), n);
+    for (std::int64_t j = 0; j < n; ++j) EXPECT_NEAR(fit.coef.data()[j], b[j], 1e-8) << "rows " << rows << " j " << j;
+    EXPECT_EQ(fit.rank, n);
+    EXPECT_LT(fit.residuals.data()[0], 1e-20);
+    const auto fit2 = rw::linalg::lstsq(X, rw::from_ndarray(y2, rw::ChunkSpec{rows, 1}));
+    ASSERT_EQ(fit2.coef.shape(), (rw::Shape{n, 2}));
+    for (std::int64_t j = 0; j < n; ++j) {
+      EXPECT_NEAR(fit2.coef(j, 0), b[j], 1e-8);
+      EXPECT_NEAR(fit2.coef(j, 1), 1.0, 1e-8);
+    }
+    EXPECT_EQ(fit2.residuals.shape(), (rw::Shape{2}));
+  }
+}
+
 // cond(V) ~ 4e11: TSQR keeps the digits; the normal equations square the condition number, so
 // inv(VᵀV) is refused as numerically singular instead of returning garbage.
 TEST(Lstsq, IllConditionedRegressionKeepsItsDigits) {

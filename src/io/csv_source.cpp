@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <deque>
 #include <numeric>
 
 #include <absl/container/flat_hash_map.h>
@@ -290,8 +291,15 @@ std::shared_ptr<const CsvSource> open_csv(const std::vector<std::string>& patter
 namespace {
 
 // Appends converted fields to the wanted columns of one partition.
+// Turns records into typed columns. Records are buffered (the views of their wanted fields,
+// up to kBatch records) and converted a column at a time: the type dispatch runs once per
+// column per batch and each loop runs one parser over one kind of text. A batch holding a value
+// that does not parse is redone record by record, so bad lines are reported (or dropped) in
+// file order, exactly as before batching.
 class Builder {
  public:
+  static constexpr std::int64_t kBatch = 1024;
+
   Builder(const CsvSource& src, const std::vector<int>& wanted) : na_(src.options) {
     const auto schema = src.schema();
     for (const int w : wanted) {
@@ -300,45 +308,65 @@ class Builder {
       columns_.emplace_back(schema.dtypes[k]);
     }
     categories_.resize(slots_.size());
+    views_.resize(slots_.size() * static_cast<std::size_t>(kBatch));
+    starts_.resize(static_cast<std::size_t>(kBatch));
   }
 
-  /// Converts one record; on a value that does not parse returns the failing slot, else -1.
-  int append(const Tokenizer& tok) {
+  /// Buffers a record's wanted fields. A field the tokenizer unescaped lives in its scratch
+  /// space (outside [mapped, mapped_end)) and is copied. Local.
+  void add(const Tokenizer& tok, std::int64_t start, const char* mapped, const char* mapped_end) {
     for (std::size_t s = 0; s < slots_.size(); ++s) {
       const auto f = tok.field(slots_[s].file_column);
-      Column& c = columns_[s];
-      if (na_.contains(f)) { c.push_null(); continue; }
-      bool ok = true;
-      switch (slots_[s].dtype) {
-        case DType::float64: { double v; ok = parse_double(f, v); if (ok) c.push_number(v); break; }
-        case DType::int64: { std::int64_t v; ok = parse_int(f, v); if (ok) c.push_integer(v); break; }
-        case DType::boolean: { bool v; ok = parse_bool(f, v); if (ok) c.push_bool(v); break; }
-        case DType::datetime: { std::int64_t v; ok = parse_datetime(f, v); if (ok) c.push_integer(v); break; }
-        case DType::string: c.push_string(f); break;
-        case DType::category: {
-          auto& dict = categories_[s];
-          auto it = dict.find(absl::string_view(f.data(), f.size()));
-          if (it == dict.end()) it = dict.emplace(std::string(f), static_cast<std::int32_t>(dict.size())).first;
-          c.push_code(it->second);
-          break;
-        }
-      }
-      if (!ok) return static_cast<int>(s);
+      const bool in_file = f.empty() || (f.data() >= mapped && f.data() < mapped_end);
+      view(s, pending_) = in_file ? f : own(f);
     }
-    return -1;
+    starts_[static_cast<std::size_t>(pending_++)] = start;
   }
-  void append_nulls() { for (auto& c : columns_) c.push_null(); }
-  void truncate(std::int64_t rows) { for (auto& c : columns_) c.truncate(rows); }
+  /// Buffers a blank line kept as a row of nulls. Local.
+  void add_blank(std::int64_t start) {
+    for (std::size_t s = 0; s < slots_.size(); ++s) view(s, pending_) = {};
+    starts_[static_cast<std::size_t>(pending_++)] = start;
+  }
+  bool full() const { return pending_ == kBatch; }
+  std::int64_t pending() const { return pending_; }
+  std::int64_t rows() const { return rows_; }
+  void reserve(std::int64_t rows) { for (auto& c : columns_) c.reserve(rows); }
+
+  /// Converts the buffered records; `bad(start, slot, text)` hears of each record holding a
+  /// value that does not parse (the record is dropped). Returns the records kept. Local.
+  template <class OnBad>
+  std::int64_t flush(OnBad&& bad) {
+    const auto before = rows_;
+    bool clean = true;
+    for (std::size_t s = 0; s < slots_.size() && clean; ++s) clean = convert_column(s);
+    if (clean) {
+      rows_ += pending_;
+    } else {
+      for (auto& c : columns_) c.truncate(before);
+      for (std::int64_t i = 0; i < pending_; ++i) {
+        const int slot = convert_record(i);
+        if (slot < 0) {
+          ++rows_;
+          continue;
+        }
+        for (auto& c : columns_) c.truncate(rows_);
+        bad(starts_[static_cast<std::size_t>(i)], slot, view(static_cast<std::size_t>(slot), i));
+      }
+    }
+    pending_ = 0;
+    owned_.clear();
+    return rows_ - before;
+  }
+
   std::string_view name(int slot) const { return slots_[static_cast<std::size_t>(slot)].name; }
   DType dtype(int slot) const { return slots_[static_cast<std::size_t>(slot)].dtype; }
-  int file_column(int slot) const { return slots_[static_cast<std::size_t>(slot)].file_column; }
   std::vector<int> file_columns() const {
     std::vector<int> out;
     for (const auto& s : slots_) out.push_back(s.file_column);
     return out;
   }
 
-  Table finish(std::int64_t rows) {
+  Table finish() {
     Table t;
     for (std::size_t s = 0; s < slots_.size(); ++s) {
       Column& c = columns_[s];
@@ -356,7 +384,8 @@ class Builder {
       }
       t.add(slots_[s].name, std::move(c));
     }
-    return slots_.empty() ? Table::rows_only(rows) : t;  // a count-only read still knows its rows
+    if (slots_.empty()) return Table::rows_only(rows_);  // a count-only read still knows its rows
+    return t;  // (not through ?:, which would copy every column)
   }
 
  private:
@@ -365,10 +394,99 @@ class Builder {
     DType dtype;
     std::string name;
   };
+
+  // Record-major: a record's views are adjacent (slot-major rows 16 KiB apart would fight over
+  // the same L1 sets on every record).
+  std::string_view& view(std::size_t slot, std::int64_t i) {
+    return views_[static_cast<std::size_t>(i) * slots_.size() + slot];
+  }
+
+  // Out of line and rare: the copy's bookkeeping would otherwise spill the views of the
+  // common path to the stack (a store-forwarding stall per field).
+  [[gnu::noinline]] std::string_view own(std::string_view f) { return owned_.emplace_back(f); }
+
+  // One value into slot s's column; false when it does not parse.
+  bool push(std::size_t s, std::string_view f) {
+    Column& c = columns_[s];
+    if (na_.contains(f)) {
+      c.push_null();
+      return true;
+    }
+    switch (slots_[s].dtype) {
+      case DType::float64: { double v; if (!parse_double(f, v)) return false; c.push_number(v); return true; }
+      case DType::int64: { std::int64_t v; if (!parse_int(f, v)) return false; c.push_integer(v); return true; }
+      case DType::boolean: { bool v; if (!parse_bool(f, v)) return false; c.push_bool(v); return true; }
+      case DType::datetime: { std::int64_t v; if (!parse_datetime(f, v)) return false; c.push_integer(v); return true; }
+      case DType::string: c.push_string(f); return true;
+      case DType::category: {
+        auto& dict = categories_[s];
+        auto it = dict.find(absl::string_view(f.data(), f.size()));
+        if (it == dict.end()) it = dict.emplace(std::string(f), static_cast<std::int32_t>(dict.size())).first;
+        c.push_code(it->second);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Every buffered value of slot s; false at the first that does not parse.
+  bool convert_column(std::size_t s) {
+    const std::size_t stride = slots_.size();
+    const std::string_view* f = &view(s, 0);
+    Column& c = columns_[s];
+    // The common numeric types get their own loops (no per-value dispatch).
+    switch (slots_[s].dtype) {
+      case DType::float64:
+        for (std::int64_t i = 0; i < pending_; ++i) {
+          double v;
+          const auto text = f[static_cast<std::size_t>(i) * stride];
+          if (na_.contains(text)) c.push_null();
+          else if (parse_double(text, v)) c.push_number(v);
+          else return false;
+        }
+        return true;
+      case DType::int64:
+        for (std::int64_t i = 0; i < pending_; ++i) {
+          std::int64_t v;
+          const auto text = f[static_cast<std::size_t>(i) * stride];
+          if (na_.contains(text)) c.push_null();
+          else if (parse_int(text, v)) c.push_integer(v);
+          else return false;
+        }
+        return true;
+      case DType::datetime: {
+        DateMemo memo;
+        for (std::int64_t i = 0; i < pending_; ++i) {
+          std::int64_t v;
+          const auto text = f[static_cast<std::size_t>(i) * stride];
+          if (na_.contains(text)) c.push_null();
+          else if (parse_datetime(text, v, memo)) c.push_integer(v);
+          else return false;
+        }
+        return true;
+      }
+      default:
+        for (std::int64_t i = 0; i < pending_; ++i)
+          if (!push(s, f[static_cast<std::size_t>(i) * stride])) return false;
+        return true;
+    }
+  }
+
+  // Buffered record i into every column; the failing slot, or -1.
+  int convert_record(std::int64_t i) {
+    for (std::size_t s = 0; s < slots_.size(); ++s)
+      if (!push(s, view(s, i))) return static_cast<int>(s);
+    return -1;
+  }
+
   NaSet na_;
   std::vector<Slot> slots_;
   std::vector<Column> columns_;
   std::vector<absl::flat_hash_map<std::string, std::int32_t>> categories_;
+  std::vector<std::string_view> views_;  // kBatch records x slots
+  std::vector<std::int64_t> starts_;     // each buffered record's first byte
+  std::deque<std::string> owned_;        // unescaped fields (stable addresses)
+  std::int64_t pending_ = 0, rows_ = 0;
 };
 
 }  // namespace
@@ -376,10 +494,14 @@ class Builder {
 Table read_partition(const CsvSource& src, std::int64_t p, const std::vector<int>& wanted, std::int64_t row_limit) {
   const auto& o = src.options;
   const int ncols = static_cast<int>(src.file_schema.names.size());
+  const auto& segments = src.partitions[static_cast<std::size_t>(p)];
+  std::int64_t partition_bytes = 0, bytes_done = 0;
+  for (const auto& seg : segments) partition_bytes += seg.end - seg.begin;
   Builder builder(src, wanted);
-  std::int64_t rows = 0;
-  for (const auto& seg : src.partitions[static_cast<std::size_t>(p)]) {
-    if (row_limit >= 0 && rows >= row_limit) break;
+  bool reserved = false;
+  const auto room = [&] { return row_limit < 0 || builder.rows() + builder.pending() < row_limit; };
+  for (const auto& seg : segments) {
+    if (row_limit >= 0 && builder.rows() >= row_limit) break;
     const auto& file = src.files[static_cast<std::size_t>(seg.file)];
     MappedFile mapped(file.path);
     if (mapped.size() != file.size)
@@ -393,36 +515,43 @@ Table read_partition(const CsvSource& src, std::int64_t p, const std::vector<int
       if (o.on_bad_lines == BadLines::warn) logger().warn("{} (line skipped)", message);
     };
     std::int64_t at = file.record_start(mapped.data(), seg.begin);
-    while (at < seg.end && (row_limit < 0 || rows < row_limit)) {
-      Tokenizer::Record r;
-      try {
-        r = tok.parse(at);
-      } catch (const ParseError& e) {
-        throw ParseError(fmt::format("read_csv: {}: {}", file.path, e.what()));
-      }
-      at = r.next;
-      if (r.blank) {
-        if (o.skip_blank_lines) continue;
-        builder.append_nulls();
-        ++rows;
-        continue;
-      }
-      if (r.num_fields != ncols) {
-        bad(fmt::format("{}: expected {} fields, saw {}", where(r.start), ncols, r.num_fields));
-        continue;
-      }
-      if (const int slot = builder.append(tok); slot >= 0) {
-        builder.truncate(rows);
-        const auto text = tok.field(builder.file_column(slot));
-        bad(fmt::format("{}, column '{}': cannot parse '{}' as {}", where(r.start), builder.name(slot),
+    const auto first = at;
+    // Converts the buffered records (before any later line is reported: errors stay in file order).
+    const auto flush = [&] {
+      builder.flush([&](std::int64_t start, int slot, std::string_view text) {
+        bad(fmt::format("{}, column '{}': cannot parse '{}' as {}", where(start), builder.name(slot),
                         std::string(text.substr(0, 40)), dtype_name(builder.dtype(slot))));
-        continue;
+      });
+      if (!reserved && builder.rows() > 0 && row_limit < 0) {  // room for the whole partition at the rate seen
+        const double per_byte = static_cast<double>(builder.rows()) / static_cast<double>(bytes_done + (at - first));
+        builder.reserve(static_cast<std::int64_t>(per_byte * static_cast<double>(partition_bytes) * 1.05) + Builder::kBatch);
+        reserved = true;
       }
-      ++rows;
+    };
+    while (at < seg.end && room()) {
+      while (at < seg.end && !builder.full() && room()) {
+        Tokenizer::Record r;
+        try {
+          r = tok.parse(at);
+        } catch (const ParseError& e) {
+          throw ParseError(fmt::format("read_csv: {}: {}", file.path, e.what()));
+        }
+        at = r.next;
+        if (r.blank) {
+          if (!o.skip_blank_lines) builder.add_blank(r.start);
+        } else if (r.num_fields != ncols) {
+          flush();
+          bad(fmt::format("{}: expected {} fields, saw {}", where(r.start), ncols, r.num_fields));
+        } else {
+          builder.add(tok, r.start, mapped.data(), mapped.data() + mapped.size());
+        }
+      }
+      flush();  // also before the mapping goes: the views point into it
     }
+    bytes_done += seg.end - seg.begin;
     // The next partition starts where the line-start rule puts it; a record that ran past
     // that point hid a line break inside quotes: reading from there would mis-split.
-    if ((row_limit < 0 || rows < row_limit) && seg.end < file.size) {
+    if (room() && seg.end < file.size) {
       const auto expected = file.record_start(mapped.data(), seg.end);
       if (at != expected)
         throw ParseError(fmt::format(
@@ -432,7 +561,7 @@ Table read_partition(const CsvSource& src, std::int64_t p, const std::vector<int
             file.path, tok.line_of(std::min(at, expected)), seg.end));
     }
   }
-  return builder.finish(rows);
+  return builder.finish();
 }
 
 }  // namespace rankwise::io::csv_detail

@@ -58,7 +58,7 @@ NaSet::NaSet(const CsvOptions& o) {
                "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"};
   values_.insert(values_.end(), o.na_values.begin(), o.na_values.end());
   for (const auto& v : values_)
-    if (!v.empty()) first_[static_cast<unsigned char>(v[0])] = true;
+    if (!v.empty()) lengths_[static_cast<unsigned char>(v[0])] |= 1ull << std::min<std::size_t>(v.size(), 63);
 }
 
 namespace {
@@ -104,6 +104,11 @@ bool parse_bool(std::string_view s, bool& out) {
 }
 
 bool parse_datetime(std::string_view s, std::int64_t& ns) {
+  DateMemo memo;
+  return parse_datetime(s, ns, memo);
+}
+
+bool parse_datetime(std::string_view s, std::int64_t& ns, DateMemo& memo) {
   s = trim(s);
   const auto digits = [&](std::size_t at, std::size_t n, unsigned& v) {
     if (at + n > s.size()) return false;
@@ -115,13 +120,19 @@ bool parse_datetime(std::string_view s, std::int64_t& ns) {
     }
     return true;
   };
-  unsigned y, mo, d, h = 0, mi = 0, sec = 0;
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !digits(0, 4, y) || !digits(5, 2, mo) || !digits(8, 2, d))
-    return false;
-  if (mo < 1 || mo > 12 || d < 1) return false;
-  static constexpr unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (d > month_days[mo - 1] + (mo == 2 && leap ? 1u : 0u)) return false;  // no 2016-02-31
+  unsigned h = 0, mi = 0, sec = 0;
+  if (s.size() < 10) return false;
+  if (!memo.valid || std::memcmp(s.data(), memo.date, 10) != 0) {
+    unsigned y, mo, d;
+    if (s[4] != '-' || s[7] != '-' || !digits(0, 4, y) || !digits(5, 2, mo) || !digits(8, 2, d)) return false;
+    if (mo < 1 || mo > 12 || d < 1) return false;
+    static constexpr unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > month_days[mo - 1] + (mo == 2 && leap ? 1u : 0u)) return false;  // no 2016-02-31
+    std::memcpy(memo.date, s.data(), 10);
+    memo.days = days_from_civil(y, mo, d);
+    memo.valid = true;
+  }
   std::int64_t frac_ns = 0;
   if (s.size() > 10) {
     if ((s[10] != ' ' && s[10] != 'T') || s.size() < 16 || s[13] != ':' || !digits(11, 2, h) || !digits(14, 2, mi))
@@ -143,7 +154,7 @@ bool parse_datetime(std::string_view s, std::int64_t& ns) {
     }
     if (at != s.size() || h > 23 || mi > 59 || sec > 60) return false;
   }
-  ns = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1'000'000'000) + frac_ns;
+  ns = ((memo.days * 86400 + h * 3600 + mi * 60 + sec) * 1'000'000'000) + frac_ns;
   return true;
 }
 
@@ -288,11 +299,21 @@ Tokenizer::Record Tokenizer::parse(std::int64_t offset) {
     if (f == k - 1 && e == eol) e = content_end;
     fields_[static_cast<std::size_t>(f)] = {data_ + b, static_cast<std::size_t>(e - b)};
   };
+  // Walking forward pops the separator bits one by one (the line's k - 1 separators are all
+  // in the window: count_bits saw them).
+  std::int64_t word = (offset >> 6) - window_block_;
+  std::uint64_t bits = seps_[static_cast<std::size_t>(word)] & (~0ull << (offset & 63));
+  const auto next_sep = [&] {
+    while (bits == 0) bits = seps_[static_cast<std::size_t>(++word)];
+    const std::int64_t at = ((window_block_ + word) << 6) + std::countr_zero(bits);
+    bits &= bits - 1;
+    return at;
+  };
   if (all_wanted_) {  // every field, up to the column count
     std::int64_t at = offset;
     const int n = std::min(k, num_columns_);
     for (int f = 0; f < n; ++f) {
-      const std::int64_t e = f < k - 1 ? first_bit(seps_.data(), at) : eol;
+      const std::int64_t e = f < k - 1 ? next_sep() : eol;
       set(f, at, e);
       at = e + 1;
     }
@@ -302,7 +323,7 @@ Tokenizer::Record Tokenizer::parse(std::int64_t offset) {
   if (last_wanted_ <= k - 1 - first_wanted_) {  // forward from the start
     std::int64_t at = offset;
     for (int f = 0; f <= last_wanted_; ++f) {
-      const std::int64_t e = f < k - 1 ? first_bit(seps_.data(), at) : eol;
+      const std::int64_t e = f < k - 1 ? next_sep() : eol;
       if (wanted_[static_cast<std::size_t>(f)]) set(f, at, e);
       at = e + 1;
     }

@@ -9,6 +9,7 @@
 // backward from its end, whichever is shorter (the taxi data's last column costs one step).
 // Such lines are the common case (the taxi data has no quotes at all). Any line holding a quote or comment character is re-read by the
 // RFC 4180 state machine, which handles quoted separators, doubled quotes and quoted line breaks.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -45,7 +46,9 @@ class NaSet {
   explicit NaSet(const CsvOptions& options);
   bool contains(std::string_view s) const {
     if (s.empty()) return true;
-    if (!first_[static_cast<unsigned char>(s[0])]) return false;
+    // Most fields are rejected by their first byte and length ("1.5" is not "1.#IND").
+    const auto lengths = lengths_[static_cast<unsigned char>(s[0])];
+    if (!(lengths >> std::min<std::size_t>(s.size(), 63) & 1u)) return false;
     for (const auto& v : values_)
       if (v == s) return true;
     return false;
@@ -53,7 +56,8 @@ class NaSet {
 
  private:
   std::vector<std::string> values_;
-  std::array<bool, 256> first_{};
+  // Per first byte: bit n set when some NA string of length n (63: any longer) starts with it.
+  std::array<std::uint64_t, 256> lengths_{};
 };
 
 // ---- field parsers: true when the whole field parses --------------------------------------------
@@ -62,6 +66,14 @@ bool parse_int(std::string_view s, std::int64_t& out);
 bool parse_bool(std::string_view s, bool& out);
 /// "YYYY-MM-DD", "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM:SS[.fraction]" ('T' also separates).
 bool parse_datetime(std::string_view s, std::int64_t& ns);
+/// The last date parsed (its 10 characters and day number): consecutive values of a column
+/// usually share the date, whose validation and calendar arithmetic are then skipped.
+struct DateMemo {
+  char date[10] = {};
+  std::int64_t days = 0;
+  bool valid = false;
+};
+bool parse_datetime(std::string_view s, std::int64_t& ns, DateMemo& memo);
 
 /// What a field could be: a set of these bits.
 enum TypeBits : std::uint8_t { can_bool = 1, can_int = 2, can_float = 4, can_datetime = 8 };

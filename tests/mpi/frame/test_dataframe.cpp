@@ -19,6 +19,7 @@
 #include <sstream>
 #include <tuple>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "rankwise/array/random.hpp"
@@ -1095,6 +1096,39 @@ TEST(Errors, AValueThatContradictsAForcedDtype) {
   EXPECT_TRUE(t.col("name").is_null(0));
   EXPECT_EQ(ids(kept[Names{"id", "name"}].compute()), Ids{12});
   EXPECT_EQ(kept["name"].isna().sum().compute(), 1.0);
+}
+
+// Records are converted in batches of 1024; a bad value or a short line deep inside a batch
+// must still be reported in file order (error) or drop exactly its own line (skip), with
+// every other value in place: 3000 lines, partitions of ~8 KiB and one of 64 KiB.
+TEST(Errors, BadLinesDeepInsideConversionBatches) {
+  TempDir dir;
+  const auto path = dir / "long.csv";
+  std::string text = "id,x,when\n";
+  for (int i = 0; i < 3000; ++i) {
+    if (i == 700) text += "700,1.5\n";                               // a short line
+    else if (i == 1500) text += "1500,oops,2016-01-01 00:00:00\n";   // a bad float
+    else if (i == 2100) text += "2100,2.5,2016-02-31 00:00:00\n";    // an impossible date
+    else text += fmt::format("{},{}.25,2016-01-{:02d} 10:00:{:02d}\n", i, i, 1 + i % 28, i % 60);
+  }
+  write_file(path, text);
+  for (const std::int64_t blocksize : {8 << 10, 64 << 10}) {
+    const rw::CsvOptions forced{.dtype = {{"x", "float64"}, {"when", "datetime64[ns]"}}, .blocksize = blocksize};
+    expect_error<rw::ParseError>("first bad line", [&] { (void)rw::read_csv(path, forced).compute(); },
+                                 {"long.csv", "line 702", "expected 3 fields, saw 2"});
+    auto skip = forced;
+    skip.on_bad_lines = rw::BadLines::skip;
+    const rw::Table t = rw::read_csv(path, skip).compute();
+    ASSERT_EQ(t.num_rows(), 2997);
+    const auto id = t.col("id").integers();
+    const auto x = t.col("x").numbers();
+    std::int64_t expected = 0;
+    for (std::int64_t r = 0; r < t.num_rows(); ++r, ++expected) {
+      while (expected == 700 || expected == 1500 || expected == 2100) ++expected;
+      ASSERT_EQ(id[static_cast<std::size_t>(r)], expected);
+      ASSERT_EQ(x[static_cast<std::size_t>(r)], static_cast<double>(expected) + 0.25);
+    }
+  }
 }
 
 TEST(Errors, FilesThatCannotBeRead) {

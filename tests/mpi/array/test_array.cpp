@@ -204,6 +204,17 @@ TEST(Array, FromLocalBlocks) {
 TEST(Array, VectorisedPhiloxMatchesRandom123) {
   EXPECT_TRUE(rw::random::detail::philox_lanes_match_random123(42, 0));
   EXPECT_TRUE(rw::random::detail::philox_lanes_match_random123(0xDEADBEEFCAFEULL, (1ULL << 32) - 10));
+  // Runs of doubles (the AVX2 path where the CPU has it, 32 counters at a time, with a scalar
+  // tail) equal element-by-element draws, also where the counter's low word wraps (2^33 - 100
+  // doubles = pair counter 2^32 - 50) and from odd starts.
+  for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{7}, (std::uint64_t{1} << 33) - 100}) {
+    std::vector<double> run(301), one(1);
+    rw::random::detail::uniform01_run(9, first, 301, run.data());
+    for (std::uint64_t k = 0; k < run.size(); ++k) {
+      rw::random::detail::uniform01_run(9, first + k, 1, one.data());
+      ASSERT_EQ(run[k], one[0]) << "element " << first + k;
+    }
+  }
   // Whole-row blocks (fast path) and partial-row blocks (per element) give the same values.
   EXPECT_EQ(rw::random::random({40, 6}, rw::ChunkSpec{7, 6}, 5).compute(),
             rw::random::random({40, 6}, rw::ChunkSpec{7, 4}, 5).compute());

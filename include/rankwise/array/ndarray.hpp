@@ -52,7 +52,10 @@ class NDArray {
                    "NDArray: " + std::to_string(values.size()) + " values for shape " + shape_str(shape_));
     std::copy(values.begin(), values.end(), begin());
   }
-  NDArray(const NDArray& other) : NDArray(other.shape_) { std::copy(other.begin(), other.end(), begin()); }
+  /// An array of `shape` whose values are left unset, for a producer that writes every element
+  /// (a file read, a fused evaluation): saves a pass over memory. Local.
+  static NDArray uninitialized(Shape shape) { return NDArray(std::move(shape), Unset{}); }
+  NDArray(const NDArray& other) : NDArray(other.shape_, Unset{}) { std::copy(other.begin(), other.end(), begin()); }
   NDArray(NDArray&&) noexcept = default;
   NDArray& operator=(const NDArray& other) {
     if (this != &other) *this = NDArray(other);
@@ -98,6 +101,8 @@ class NDArray {
   }
 
  private:
+  struct Unset {};
+  NDArray(Shape shape, Unset) : shape_(std::move(shape)), size_(shape_size(shape_)), data_(new Elem[static_cast<std::size_t>(size_)]) {}
   template <class... I>
   std::int64_t offset(I... index) const noexcept {
     const std::int64_t idx[] = {static_cast<std::int64_t>(index)...};

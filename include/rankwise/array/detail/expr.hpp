@@ -122,7 +122,7 @@ NDArray<T> evaluate_block(const Expr<T>& x, const std::vector<std::int64_t>& ind
   const auto b = x.grid().linear(index);
   sub.shape = x.grid().block_shape(b);
   sub.origin = x.grid().block_origin(b);
-  NDArray<T> out(sub.shape);
+  auto out = NDArray<T>::uninitialized(sub.shape);  // every tile is written below
   for (std::int64_t off = 0; off < out.size(); off += kTile) {
     const auto n = std::min(kTile, out.size() - off);
     const T* p = x.eval(sub, off, n, out.data() + off);

@@ -29,7 +29,7 @@ graph::Value read_round(Hdf5Reader& reader, const Communicator& comm, const Bloc
   if (b >= 0) {
     start = grid.block_origin(b);
     count = grid.block_shape(b);
-    block = NDArray<T>(count);
+    block = NDArray<T>::uninitialized(count);  // H5Dread fills it
   }
   read_slab(reader, start, count, block.data(), type_code<T>());
   return graph::Value::of(std::move(block));

@@ -309,12 +309,20 @@ class Builder {
     }
     categories_.resize(slots_.size());
     views_.resize(slots_.size() * static_cast<std::size_t>(kBatch));
+    identity_ = static_cast<int>(slots_.size()) == static_cast<int>(src.file_schema.names.size());
+    for (std::size_t s = 0; s < slots_.size() && identity_; ++s) identity_ = slots_[s].file_column == static_cast<int>(s);
     starts_.resize(static_cast<std::size_t>(kBatch));
   }
 
   /// Buffers a record's wanted fields. A field the tokenizer unescaped lives in its scratch
   /// space (outside [mapped, mapped_end)) and is copied. Local.
-  void add(const Tokenizer& tok, std::int64_t start, const char* mapped, const char* mapped_end) {
+  void add(const Tokenizer& tok, const Tokenizer::Record& r, const char* mapped, const char* mapped_end) {
+    const auto start = r.start;
+    if (identity_ && !r.quoted) {  // every column in file order, all views into the mapping
+      std::copy_n(tok.fields(), slots_.size(), &view(0, pending_));
+      starts_[static_cast<std::size_t>(pending_++)] = start;
+      return;
+    }
     for (std::size_t s = 0; s < slots_.size(); ++s) {
       const auto f = tok.field(slots_[s].file_column);
       const bool in_file = f.empty() || (f.data() >= mapped && f.data() < mapped_end);
@@ -487,6 +495,7 @@ class Builder {
   std::vector<std::int64_t> starts_;     // each buffered record's first byte
   std::deque<std::string> owned_;        // unescaped fields (stable addresses)
   std::int64_t pending_ = 0, rows_ = 0;
+  bool identity_ = false;  // the slots are the file's columns in order
 };
 
 }  // namespace
@@ -543,7 +552,7 @@ Table read_partition(const CsvSource& src, std::int64_t p, const std::vector<int
           flush();
           bad(fmt::format("{}: expected {} fields, saw {}", where(r.start), ncols, r.num_fields));
         } else {
-          builder.add(tok, r.start, mapped.data(), mapped.data() + mapped.size());
+          builder.add(tok, r, mapped.data(), mapped.data() + mapped.size());
         }
       }
       flush();  // also before the mapping goes: the views point into it

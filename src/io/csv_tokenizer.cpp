@@ -393,7 +393,7 @@ Tokenizer::Record Tokenizer::parse_quoted(std::int64_t offset) {
     if (p >= end_ || *p == '\n') break;
     ++p;  // the separator
   }
-  Record r{offset, (p < end_ ? p + 1 : end_) - data_, comment_only ? 1 : k, false};
+  Record r{offset, (p < end_ ? p + 1 : end_) - data_, comment_only ? 1 : k, false, true};
   if (comment_only) fields_[0] = {};
   r.blank = comment_only || (k == 1 && fields_[0].empty());
   return r;

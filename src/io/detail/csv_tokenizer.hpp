@@ -89,6 +89,7 @@ class Tokenizer {
     std::int64_t next = 0;   ///< offset just past its line break (or the file's end)
     int num_fields = 0;      ///< fields seen (may exceed the column count)
     bool blank = false;      ///< an empty or comment-only line
+    bool quoted = false;     ///< read by the quote-aware path: fields may live in scratch space
   };
 
   /// Only these columns' fields need to be located (default: all). Local.
@@ -99,6 +100,8 @@ class Tokenizer {
   /// wanted). Throws ParseError for an unterminated quoted field. Local.
   Record parse(std::int64_t offset);
   std::string_view field(int k) const { return fields_[static_cast<std::size_t>(k)]; }
+  /// The located fields, column by column (valid as field() is). Local.
+  const std::string_view* fields() const { return fields_.data(); }
 
   /// The first offset >= `offset` that starts a line (offset itself when it follows a line
   /// break or is `floor`, else just past the next line break; size when none). Local.

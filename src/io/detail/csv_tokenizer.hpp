@@ -61,7 +61,30 @@ class NaSet {
 };
 
 // ---- field parsers: true when the whole field parses --------------------------------------------
-bool parse_double(std::string_view s, double& out);
+bool parse_double_general(std::string_view s, double& out);
+/// A decimal with at most 15 digits and no exponent ("-73.99", "6.5") is an exact integer over
+/// an exact power of ten: one IEEE division gives the correctly rounded value (Clinger's fast
+/// path), inline. Anything else (more digits, exponents, blanks, nan/inf) goes to fast_float.
+inline bool parse_double(std::string_view s, double& out) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const bool negative = p != end && *p == '-';
+  if (p != end && (*p == '-' || *p == '+')) ++p;
+  std::uint64_t mantissa = 0;
+  int digits = 0, fraction = 0;
+  for (; p != end && static_cast<unsigned>(*p - '0') < 10; ++p, ++digits) mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+  if (p != end && *p == '.') {
+    const char* first = ++p;
+    for (; p != end && static_cast<unsigned>(*p - '0') < 10; ++p) mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+    fraction = static_cast<int>(p - first);
+    digits += fraction;
+  }
+  if (p != end || digits == 0 || digits > 15) return parse_double_general(s, out);
+  const double v = static_cast<double>(mantissa) / kPow10[fraction];
+  out = negative ? -v : v;
+  return true;
+}
 bool parse_int(std::string_view s, std::int64_t& out);
 bool parse_bool(std::string_view s, bool& out);
 /// "YYYY-MM-DD", "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM:SS[.fraction]" ('T' also separates).

@@ -123,17 +123,19 @@ bool parse_datetime(std::string_view s, std::int64_t& ns, DateMemo& memo) {
   };
   unsigned h = 0, mi = 0, sec = 0;
   if (s.size() < 10) return false;
-  if (!memo.valid || std::memcmp(s.data(), memo.date, 10) != 0) {
-    unsigned y, mo, d;
-    if (s[4] != '-' || s[7] != '-' || !digits(0, 4, y) || !digits(5, 2, mo) || !digits(8, 2, d)) return false;
-    if (mo < 1 || mo > 12 || d < 1) return false;
+  if (!memo.valid || std::memcmp(s.data(), memo.month, 7) != 0) {
+    unsigned y, mo;
+    if (s[4] != '-' || !digits(0, 4, y) || !digits(5, 2, mo) || mo < 1 || mo > 12) return false;
     static constexpr unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > month_days[mo - 1] + (mo == 2 && leap ? 1u : 0u)) return false;  // no 2016-02-31
-    std::memcpy(memo.date, s.data(), 10);
-    memo.days = days_from_civil(y, mo, d);
+    std::memcpy(memo.month, s.data(), 7);
+    memo.first_day = days_from_civil(y, mo, 1);
+    memo.last_day_of_month = month_days[mo - 1] + (mo == 2 && leap ? 1u : 0u);
     memo.valid = true;
   }
+  unsigned d;
+  if (s[7] != '-' || !digits(8, 2, d) || d < 1 || d > memo.last_day_of_month) return false;  // no 2016-02-31
+  const std::int64_t days = memo.first_day + d - 1;
   std::int64_t frac_ns = 0;
   if (s.size() > 10) {
     if ((s[10] != ' ' && s[10] != 'T') || s.size() < 16 || s[13] != ':' || !digits(11, 2, h) || !digits(14, 2, mi))
@@ -155,7 +157,7 @@ bool parse_datetime(std::string_view s, std::int64_t& ns, DateMemo& memo) {
     }
     if (at != s.size() || h > 23 || mi > 59 || sec > 60) return false;
   }
-  ns = ((memo.days * 86400 + h * 3600 + mi * 60 + sec) * 1'000'000'000) + frac_ns;
+  ns = ((days * 86400 + h * 3600 + mi * 60 + sec) * 1'000'000'000) + frac_ns;
   return true;
 }
 

@@ -89,11 +89,12 @@ bool parse_int(std::string_view s, std::int64_t& out);
 bool parse_bool(std::string_view s, bool& out);
 /// "YYYY-MM-DD", "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM:SS[.fraction]" ('T' also separates).
 bool parse_datetime(std::string_view s, std::int64_t& ns);
-/// The last date parsed (its 10 characters and day number): consecutive values of a column
-/// usually share the date, whose validation and calendar arithmetic are then skipped.
+/// The last year and month parsed ("YYYY-MM", its first day's number, its length): values of a
+/// column mostly share them, and their calendar arithmetic is then skipped.
 struct DateMemo {
-  char date[10] = {};
-  std::int64_t days = 0;
+  char month[7] = {};
+  std::int64_t first_day = 0;
+  unsigned last_day_of_month = 0;
   bool valid = false;
 };
 bool parse_datetime(std::string_view s, std::int64_t& ns, DateMemo& memo);

@@ -43,8 +43,9 @@ struct Lstsq {
   NDArray<double> singular_values;
 };
 
-/// Solves min ||X·b - y|| by TSQR and an SVD of R (correct for rank-deficient X: singular values
-/// below rcond * max(s) are treated as zero; rcond < 0 means machine epsilon * max(m, n), numpy's
+/// Solves min ||X·b - y|| by a QR of X — CholeskyQR2 (two streaming passes) when κ(X) allows,
+/// else TSQR — and an SVD of R (correct for rank-deficient X: singular values below
+/// rcond * max(s) are treated as zero; rcond < 0 means machine epsilon * max(m, n), numpy's
 /// default). Collective (computes now). Throws ShapeError when y's rows differ from X's.
 Lstsq lstsq(const Array<double>& X, const Array<double>& y, double rcond = -1);
 

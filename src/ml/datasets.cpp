@@ -38,12 +38,19 @@ std::pair<Array<double>, Array<std::int64_t>> make_blobs(const BlobsParams& p) {
                  "make_blobs: n_samples, n_features, centers and chunks must be >= 1");
   const auto centers = std::make_shared<const NDArray<double>>(blob_centers(p));
   const auto d = p.n_features;
-  auto X = array_detail::generate<double>("make_blobs", Shape{p.n_samples, d}, row_chunks(p.chunks, d),
-                                          [p, centers, d](const array_detail::GlobalWalk& w) {
-    const auto flat = w.global_flat();
-    const auto row = flat / d, col = flat % d;
-    return centers->data()[blob_of(p, row) * d + col] + p.cluster_std * normal(p.random_state, feature_stream, static_cast<std::uint64_t>(flat));
-  });
+  // A tile walks its rows in order: each row's blob is drawn once, not once per feature.
+  auto tile = [p, centers, d](array_detail::GlobalWalk& w, std::int64_t count, double* out) {
+    std::int64_t last_row = -1, blob = 0;
+    for (std::int64_t k = 0; k < count; ++k, w.next()) {
+      const auto flat = w.global_flat();
+      const auto row = flat / d, col = flat % d;
+      if (row != last_row) blob = blob_of(p, last_row = row);
+      out[k] = centers->data()[blob * d + col] + p.cluster_std * normal(p.random_state, feature_stream, static_cast<std::uint64_t>(flat));
+    }
+  };
+  const Shape shape{p.n_samples, d};
+  auto X = Array<double>(std::make_shared<array_detail::Generator<double>>(
+      "make_blobs", shape, row_chunks(p.chunks, d).normalize(shape, sizeof(double)), tile));
   auto y = array_detail::generate<std::int64_t>("make_blobs-labels", Shape{p.n_samples}, ChunkSpec(p.chunks),
                                                 [p](const array_detail::GlobalWalk& w) { return blob_of(p, w.global_flat()); });
   return {X, y};

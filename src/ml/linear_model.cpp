@@ -228,7 +228,7 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
   const auto ncls = K == 1 ? 2 : K;
   std::vector<double> z(static_cast<std::size_t>(ncls)), p(static_cast<std::size_t>(ncls));
   std::vector<double> xa(static_cast<std::size_t>(d + 1));  // x with a trailing 1 for the intercept
-  if (K == 1) {  // two classes: BLAS on tiles of rows (GEMV for scores and gradient, SYRK for H)
+  if (K == 1) {  // two classes: BLAS on tiles of rows (GEMV for scores and gradient, GEMM for H)
     const auto n = L.intercept ? d + 1 : d;
     constexpr std::int64_t tile = 256;
     std::vector<double> A(static_cast<std::size_t>(tile * n)), s(static_cast<std::size_t>(tile)), r(static_cast<std::size_t>(tile));
@@ -261,8 +261,10 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
                     1.0, g, 1);
         for (std::int64_t i = 0; i < here; ++i)
           for (std::int64_t a = 0; a < n; ++a) A[static_cast<std::size_t>(i * n + a)] *= s[static_cast<std::size_t>(i)];
-        cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, static_cast<int>(n), static_cast<int>(here), 1.0, A.data(), static_cast<int>(n),
-                    1.0, H, static_cast<int>(P));
+        // dgemm, not dsyrk: on these short, narrow tiles OpenBLAS's dsyrk runs at half dgemm's
+        // speed, although it has half the work. Both triangles come out; dposv reads the lower.
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(n), static_cast<int>(n), static_cast<int>(here), 1.0,
+                    A.data(), static_cast<int>(n), A.data(), static_cast<int>(n), 1.0, H, static_cast<int>(P));
       }
     }
   }

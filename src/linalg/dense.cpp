@@ -88,6 +88,7 @@ void gram_accumulate(const double* x, std::int64_t rows, std::int64_t cols, doub
   // One dsyrk or dgemm over a whole tall block runs at a fifth of memory bandwidth (PLATFORM.md).
   // dgemm over row panels of ~160 KiB, which stay in L2 while OpenBLAS packs and multiplies
   // them, measured twice as fast here (scripts/bench: 9 GB/s per core for 20 columns).
+  if (gram_narrow(x, rows, cols, c)) return;
   const std::int64_t panel = std::max<std::int64_t>(64, (160 << 10) / (8 * std::max<std::int64_t>(cols, 1)));
   for (std::int64_t r = 0; r < rows; r += panel) {
     const auto n = std::min(panel, rows - r);
@@ -108,7 +109,7 @@ void gram_cross_accumulate(const double* x, std::int64_t rows, std::int64_t cols
   const auto panel = panel_rows(cols);
   for (std::int64_t r = 0; r < rows; r += panel) {
     const auto n = std::min(panel, rows - r);
-    gemm_accumulate(x + r * cols, n, cols, true, x + r * cols, n, cols, false, g);
+    if (!gram_narrow(x + r * cols, n, cols, g)) gemm_accumulate(x + r * cols, n, cols, true, x + r * cols, n, cols, false, g);
     gemm_accumulate(x + r * cols, n, cols, true, y + r * k, n, k, false, c);
   }
 }

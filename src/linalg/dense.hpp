@@ -12,6 +12,10 @@ void gemm_accumulate(const double* a, std::int64_t a_rows, std::int64_t a_cols, 
 /// c += xᵀ·x for a row-major rows x cols block, in row panels that stay in cache (full c).
 void gram_accumulate(const double* x, std::int64_t rows, std::int64_t cols, double* c);
 
+/// g += xᵀ·x by the AVX2/FMA kernel of gram_kernel.cpp, for 2 to 64 columns on a CPU that has
+/// them; false (nothing done) otherwise. Local.
+bool gram_narrow(const double* x, std::int64_t rows, std::int64_t cols, double* g);
+
 /// g += xᵀ·x (cols x cols) and c += xᵀ·y (cols x k) for a row-major block x (rows x cols) and
 /// y (rows x k), in one pass over row panels that stay in cache.
 void gram_cross_accumulate(const double* x, std::int64_t rows, std::int64_t cols, const double* y, std::int64_t k,

@@ -126,6 +126,25 @@ TEST(Dense, CholeskyAndTriangularSolves) {
   EXPECT_THROW((void)rw::linalg::solve_triangular(zero_diag, rw::ones<double>({2}, 2), true).compute(), rw::LinalgError);
 }
 
+// XᵀX of tall X for every column count the AVX2 Gram kernel handles differently (ragged last
+// vector, merged one-vector tiles, 2 to 64 columns, one past its limit), against a plain loop.
+TEST(Dot, GramOfTallArraysMatchesAPlainSum) {
+  for (const std::int64_t n : {1, 2, 3, 5, 7, 9, 13, 20, 33, 64, 65}) {
+    const std::int64_t m = 3001;
+    rw::NDArray<double> x({m, n});
+    for (std::int64_t i = 0; i < x.size(); ++i) x.data()[i] = std::sin(0.37 * static_cast<double>(i)) + 0.1;
+    const auto X = rw::from_ndarray(x, rw::ChunkSpec{700, n});
+    const auto g = rw::dot(X.T(), X).compute();
+    ASSERT_EQ(g.shape(), (rw::Shape{n, n}));
+    for (std::int64_t a = 0; a < n; ++a)
+      for (std::int64_t b = 0; b < n; ++b) {
+        double want = 0;
+        for (std::int64_t i = 0; i < m; ++i) want += x(i, a) * x(i, b);
+        ASSERT_NEAR(g(a, b), want, 1e-11 * (1 + std::abs(want))) << "n " << n << " at " << a << "," << b;
+      }
+  }
+}
+
 TEST(Dot, MismatchedInnerDimensionsNameTheShapes) {
   const auto X = rw::zeros<double>({10, 3}, 5);
   try {

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <atomic>
+#include <optional>
 #include <cstdlib>
 
 #include "linalg/dense.hpp"
@@ -71,8 +72,21 @@ class DotResult final : public array_detail::Stored<double> {
   Array<double> left_, right_;
 };
 
+// inv(a) computed on every rank (small a); remembers a for the normal-equations fusion.
+class InvResult final : public array_detail::Stored<double> {
+ public:
+  InvResult(std::string label, Shape shape, Chunks chunks, OwnerMap owners, MakeTask make, Array<double> arg)
+      : Stored<double>(std::move(label), std::move(shape), std::move(chunks), std::move(owners), std::move(make)),
+        arg_(std::move(arg)) {}
+  const Array<double>& arg() const { return arg_; }
+
+ private:
+  Array<double> arg_;
+};
+
 Array<double> dot_blocks(const Array<double>& a_in, const Array<double>& b_in);
 Array<double> dot_scalapack(const Array<double>& a, const Array<double>& b);
+std::optional<Array<double>> normal_equations(const Array<double>& a, const Array<double>& b);
 
 std::atomic<std::int64_t>& scalapack_threshold() {
   static std::atomic<std::int64_t> elements = [] {
@@ -91,6 +105,7 @@ void set_blacs_grid_tall(bool tall) { detail::BlacsGrid::tall() = tall; }
 }  // namespace linalg
 
 Array<double> dot(const Array<double>& a_in, const Array<double>& b_in) {
+  if (auto fused = normal_equations(a_in, b_in)) return *fused;
   // (P·Q)·r = P·(Q·r): when the middle product P·Q is much larger than Q·r (the talk's
   // inv(XᵀX)·Xᵀ·y makes a 20 x n intermediate; Xᵀ·y is 20 numbers), multiply the other way.
   if (const auto* pq = dynamic_cast<const DotResult*>(a_in.expr().get())) {
@@ -252,6 +267,120 @@ Array<double> dot_blocks(const Array<double>& a_in, const Array<double>& b_in) {
 }
 // pdgemm: both operands are moved into 2-D block-cyclic layout on a BLACS grid (one all-to-all
 // each), multiplied, and the product is moved back to row blocks (one all-to-all).
+// inv(XᵀX)·(Xᵀ·r) — the normal equations, and what the talk's formula becomes after
+// re-association. Both factors stream X; computed apart they read it twice. Here one task per
+// row block computes the block's XᵀX and Xᵀr in one pass over cache-sized panels, one
+// collective sums the blocks in block order, and inv and the product follow on the small
+// results. Nothing when the operands do not have this form.
+std::optional<Array<double>> normal_equations(const Array<double>& a, const Array<double>& b) {
+  const auto* inv = dynamic_cast<const InvResult*>(a.expr().get());
+  const auto* cross = dynamic_cast<const DotResult*>(b.expr().get());
+  if (!inv || !cross) return std::nullopt;
+  const auto* gram = dynamic_cast<const DotResult*>(inv->arg().expr().get());
+  if (!gram || gram->left().ndim() != 2 || gram->right().ndim() != 2 || cross->left().ndim() != 2) return std::nullopt;
+  const auto g_left = view(gram->left(), true), g_right = view(gram->right(), false), c_left = view(cross->left(), true);
+  const auto& x_expr = g_right.expr;
+  if (!g_left.transposed || g_right.transposed || !c_left.transposed || g_left.expr != x_expr || c_left.expr != x_expr ||
+      x_expr->grid().numblocks()[1] != 1)
+    return std::nullopt;
+  const Array<double>& r_in = cross->right();
+  if (r_in.ndim() < 1 || r_in.ndim() > 2 || r_in.shape()[0] != x_expr->shape()[0]) return std::nullopt;
+  const auto n = x_expr->shape()[1], k = r_in.ndim() == 2 ? r_in.shape()[1] : 1;
+  // r blocked like X's rows, one column block.
+  Chunks r_chunks{x_expr->grid().chunks()[0]};
+  if (r_in.ndim() == 2) r_chunks.push_back({k});
+  const Array<double> r = r_in.chunks() == r_chunks ? r_in : r_in.rechunk(ChunkSpec(r_chunks));
+  const auto r_expr = r.expr();
+  const auto nblocks = x_expr->grid().numblocks()[0];
+  const auto& comm = array_detail::array_comm();
+  const auto one_owner = OwnerMap::block(1, comm.size(), comm.rank());
+  const auto serial = array_detail::next_serial();
+  const auto name = "normal-equations-" + std::to_string(serial);
+  auto token = std::make_shared<int>(0);
+  // The collective holding [XᵀX | Xᵀr] (n x (n + k)) on every rank, lowered once per computation.
+  auto lower_sum = [=](Lowering& lowering) {
+    auto& ids = lowering.leaf_tasks[token.get()];
+    if (!ids.empty()) return ids.front();
+    const auto x_owners = array_detail::owners_of(*x_expr);
+    const auto r_owners = array_detail::owners_of(*r_expr);
+    std::vector<graph::TaskId> partials(static_cast<std::size_t>(nblocks));
+    for (auto blk : array_detail::round_order(x_owners)) {
+      graph::Task t;
+      t.key = {name + "-partial", {blk}};
+      t.label = "gram and cross product (panels)";
+      t.inputs = {array_detail::lower_block(lowering, x_expr, x_owners, blk), array_detail::lower_block(lowering, r_expr, r_owners, blk)};
+      t.kernel = [n, k](std::span<const graph::Value* const> in) {
+        const auto& xb = in[0]->get<NDArray<double>>();
+        const auto& rb = in[1]->get<NDArray<double>>();
+        std::vector<double> out(static_cast<std::size_t>(n * (n + k)), 0.0);
+        linalg::detail::gram_cross_accumulate(xb.data(), xb.shape()[0], n, rb.data(), k, out.data(), out.data() + n * n);
+        return graph::Value::of(std::move(out));
+      };
+      t.owner_map = x_owners;
+      t.block = blk;
+      t.cost = static_cast<double>(shape_size(x_expr->grid().block_shape(blk)) * 8) / 4e9;
+      partials[static_cast<std::size_t>(blk)] = lowering.graph.append(std::move(t));
+    }
+    graph::Task sum;
+    sum.key = {name, {}};
+    sum.label = "gram and cross product (sum of blocks)";
+    sum.inputs = partials;
+    const auto width = static_cast<std::size_t>(n * (n + k));
+    sum.collective = [width, nblocks](const Communicator& c, std::span<const graph::LocalInput> local) {
+      std::vector<std::int64_t> blocks;
+      std::vector<double> values;
+      for (const auto& in : local) {
+        const auto& p = in.value->get<std::vector<double>>();
+        blocks.push_back(static_cast<std::int64_t>(in.position));
+        values.insert(values.end(), p.begin(), p.end());
+      }
+      const auto all_blocks = allgatherv<std::int64_t>(c, blocks);
+      const auto all_values = allgatherv<double>(c, values);
+      std::vector<const double*> by_block(static_cast<std::size_t>(nblocks), nullptr);
+      for (int rk = 0; rk < c.size(); ++rk) {
+        const double* src = all_values.values.data() + all_values.offsets[static_cast<std::size_t>(rk)];
+        for (auto blk : all_blocks.part(rk)) {
+          by_block[static_cast<std::size_t>(blk)] = src;
+          src += width;
+        }
+      }
+      auto total = std::make_shared<std::vector<double>>(width, 0.0);
+      for (const double* p : by_block)
+        for (std::size_t e = 0; e < width; ++e) (*total)[e] += p[e];
+      return graph::Value::of(std::shared_ptr<const std::vector<double>>(std::move(total)));
+    };
+    ids.push_back(lowering.graph.append(std::move(sum)));
+    return ids.front();
+  };
+  // One-block arrays cut from the collective: XᵀX (n x n) and Xᵀr (shaped like cross's result).
+  const auto part = [&](const char* label, Shape shape, std::int64_t offset) {
+    Chunks chunks;
+    for (auto e : shape) chunks.push_back({e});
+    const auto part_serial = array_detail::next_serial();
+    auto make = [=](Lowering& lowering, std::int64_t) {
+      graph::Task t;
+      t.key = {std::string(label) + "-" + std::to_string(part_serial), {0}};
+      t.label = label;
+      t.inputs = {lower_sum(lowering)};
+      t.owner_map = one_owner;
+      t.block = 0;
+      t.codec = graph::Codec::of<NDArray<double>>();
+      t.kernel = [shape, offset](std::span<const graph::Value* const> in) {
+        const auto& all = *in[0]->get<std::shared_ptr<const std::vector<double>>>();
+        auto out = NDArray<double>::uninitialized(shape);
+        std::copy_n(all.begin() + offset, out.size(), out.begin());
+        return graph::Value::of(std::move(out));
+      };
+      return lowering.graph.append(std::move(t));
+    };
+    return Array<double>(std::make_shared<array_detail::Stored<double>>(label, shape, chunks, one_owner, make));
+  };
+  // [XᵀX | Xᵀr] is stored as XᵀX (n x n, row-major) followed by Xᵀr (n x k, row-major).
+  const auto xtx = part("XᵀX", Shape{n, n}, 0);
+  const auto xtr = part("Xᵀr", cross->shape(), n * n);
+  return dot(linalg::inv(xtx), xtr);
+}
+
 Array<double> dot_scalapack(const Array<double>& a, const Array<double>& b) {
   const auto M = a.shape()[0], K = a.shape()[1], N = b.shape()[1];
   const auto& comm = array_detail::array_comm();
@@ -307,7 +436,8 @@ namespace linalg {
 namespace {
 // A small dense result computed identically on every rank from whole operands.
 Array<double> small_dense(const char* label, std::vector<Array<double>> inputs, Shape shape,
-                          std::function<NDArray<double>(const std::vector<const NDArray<double>*>&)> fn) {
+                          std::function<NDArray<double>(const std::vector<const NDArray<double>*>&)> fn,
+                          bool remember_inverse = false) {
   const auto& comm = array_detail::array_comm();
   Chunks chunks;
   for (auto e : shape) chunks.push_back({e});
@@ -329,6 +459,7 @@ Array<double> small_dense(const char* label, std::vector<Array<double>> inputs, 
     return array_detail::pick_block<double>(lowering, {std::string(label) + "-block-" + std::to_string(serial), {0}},
                                             label, id, owners, 0, /*whole=*/true);
   };
+  if (remember_inverse) return Array<double>(std::make_shared<InvResult>(label, shape, chunks, owners, make, inputs[0]));
   return Array<double>(std::make_shared<array_detail::Stored<double>>(label, shape, chunks, owners, make));
 }
 }  // namespace
@@ -402,7 +533,7 @@ Array<double> inv(const Array<double>& a) {
       if (info != 0) throw LinalgError("inv: pdgetri failed (info " + std::to_string(info) + ")");
       return std::move(A);
     });
-  return small_dense("inv", {a}, a.shape(), [](const auto& args) { return detail::inverse(*args[0]); });
+  return small_dense("inv", {a}, a.shape(), [](const auto& args) { return detail::inverse(*args[0]); }, true);
 }
 
 Array<double> solve(const Array<double>& a, const Array<double>& b) {

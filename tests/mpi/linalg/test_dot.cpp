@@ -86,6 +86,23 @@ TEST(Dot, TheTalksOlsFormula) {
     const auto w = rw::dot(rw::dot(rw::linalg::inv(rw::dot(X.T(), X)), X.T()), y).compute();
     expect_close(w, ref()["ols"], 1e-10);
     expect_close(w, ref()["lstsq"], 1e-9);
+    // The normal equations written out (one fused pass for XᵀX and Xᵀy), y blocked unlike X.
+    const auto y_one = rw::from_ndarray(nd(ref()["y"]), 203);
+    expect_close(rw::dot(rw::linalg::inv(rw::dot(X.T(), X)), rw::dot(X.T(), y_one)).compute(), ref()["ols"], 1e-10);
+    // Two right-hand sides: y and 2y, as columns.
+    const auto y_nd = nd(ref()["y"]);
+    rw::NDArray<double> Y({y_nd.size(), 2});
+    for (std::int64_t i = 0; i < y_nd.size(); ++i) Y(i, 0) = y_nd.data()[i], Y(i, 1) = 2 * y_nd.data()[i];
+    const auto W = rw::dot(rw::dot(rw::linalg::inv(rw::dot(X.T(), X)), X.T()), rw::from_ndarray(Y, rw::ChunkSpec{rows, 2})).compute();
+    const auto ols = nd(ref()["ols"]);
+    ASSERT_EQ(W.shape(), (rw::Shape{ols.size(), 2}));
+    for (std::int64_t j = 0; j < ols.size(); ++j) {
+      EXPECT_NEAR(W(j, 0), ols.data()[j], 1e-10);
+      EXPECT_NEAR(W(j, 1), 2 * ols.data()[j], 1e-10);
+    }
+    // Not the normal equations (a different matrix on the right): computed as written.
+    const auto Z = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{rows, 6}) * 2.0;
+    expect_close((rw::dot(rw::linalg::inv(rw::dot(X.T(), X)), rw::dot(Z.T(), y)) * 0.5).compute(), ref()["ols"], 1e-10);
   }
 }
 

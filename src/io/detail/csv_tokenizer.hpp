@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include <fast_float/fast_float.h>
+
 #include "rankwise/io/csv.hpp"
 
 namespace rankwise::io::csv_detail {
@@ -62,9 +64,12 @@ class NaSet {
 
 // ---- field parsers: true when the whole field parses --------------------------------------------
 bool parse_double_general(std::string_view s, double& out);
-/// A decimal with at most 15 digits and no exponent ("-73.99", "6.5") is an exact integer over
-/// an exact power of ten: one IEEE division gives the correctly rounded value (Clinger's fast
-/// path), inline. Anything else (more digits, exponents, blanks, nan/inf) goes to fast_float.
+/// A plain decimal ("-73.99", "6.5", no exponent) is parsed inline: with at most 15 digits it is
+/// an exact integer over an exact power of ten, and one IEEE division gives the correctly
+/// rounded value (Clinger's fast path); with 16 to 19 digits (the taxi coordinates' 17) the
+/// digits go straight to fast_float's Eisel–Lemire step (`compute_float`, the routine its
+/// from_chars runs after its own digit scan). Anything else (more digits, exponents, blanks,
+/// nan/inf, an inexact Eisel–Lemire case) goes through fast_float::from_chars.
 inline bool parse_double(std::string_view s, double& out) {
   static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   const char* p = s.data();
@@ -80,7 +85,13 @@ inline bool parse_double(std::string_view s, double& out) {
     fraction = static_cast<int>(p - first);
     digits += fraction;
   }
-  if (p != end || digits == 0 || digits > 15) return parse_double_general(s, out);
+  if (p != end || digits == 0 || digits > 19) return parse_double_general(s, out);
+  if (digits > 15) {
+    const auto am = fast_float::compute_float<fast_float::binary_format<double>>(-fraction, mantissa);
+    if (am.power2 < 0) return parse_double_general(s, out);  // needs the exact (slow) comparison
+    fast_float::to_float(negative, am, out);
+    return true;
+  }
   const double v = static_cast<double>(mantissa) / kPow10[fraction];
   out = negative ? -v : v;
   return true;

@@ -18,8 +18,9 @@ namespace rankwise::cli {
 struct Context {
   const Communicator* comm = nullptr;
   bool json = false;  ///< --json: machine-readable output
+  std::ostream* redirect = nullptr;  ///< when set, rank 0's out() goes here instead of std::cout
 
-  /// std::cout on rank 0; a sink elsewhere.
+  /// std::cout (or `redirect`) on rank 0; a sink elsewhere.
   std::ostream& out() const;
 };
 

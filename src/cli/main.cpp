@@ -11,7 +11,8 @@ namespace rankwise::cli {
 
 std::ostream& Context::out() const {
   static std::ostream sink(nullptr);  // a stream with no buffer discards what it is given
-  return comm->is_root() ? std::cout : sink;
+  if (!comm->is_root()) return sink;
+  return redirect ? *redirect : std::cout;
 }
 
 }  // namespace rankwise::cli

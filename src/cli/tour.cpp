@@ -2,7 +2,10 @@
 // Sections: arrays, OLS, delayed, taxi CSV statistics, k-means with its scatter plot.
 #include <chrono>
 #include <cstdlib>
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <numeric>
 #include <thread>
 
@@ -174,6 +177,12 @@ void add_tour_command(CLI::App& app, Context& context) {
     // Record the whole tour in a Chrome trace unless the user chose a file already.
     const auto trace = (std::filesystem::path(options.out) / "trace.json").string();
     setenv("RANKWISE_TRACE", trace.c_str(), /*overwrite=*/0);
+    // --json: the narrative goes to <out>/tour.txt and stdout gets one JSON summary.
+    const auto log_path = (std::filesystem::path(options.out) / "tour.txt").string();
+    std::ofstream log;
+    if (context.json && context.comm->is_root()) log.open(log_path);
+    if (context.json) context.redirect = &log;
+    Timer total;
     context.out() << "rankwise tour on " << context.comm->size() << " rank(s); outputs in "
                   << options.out << "/\n\n";
     array_section(context);
@@ -183,6 +192,19 @@ void add_tour_command(CLI::App& app, Context& context) {
     kmeans_section(context, options);
     context.out() << "trace: " << std::getenv("RANKWISE_TRACE")
                   << " (open in https://ui.perfetto.dev)\n";
+    if (!context.json) return;
+    context.redirect = nullptr;
+    log.close();
+    const double seconds = total.seconds();
+    if (!context.comm->is_root()) return;
+    nlohmann::json summary{{"ranks", context.comm->size()}, {"out", options.out}, {"log", log_path},
+                           {"trace", std::getenv("RANKWISE_TRACE")}, {"seconds", seconds}};
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(options.out))
+      if (entry.is_regular_file()) files.push_back(std::filesystem::relative(entry.path(), options.out).string());
+    std::sort(files.begin(), files.end());
+    summary["files"] = files;
+    std::cout << summary.dump() << "\n";
   });
 }
 

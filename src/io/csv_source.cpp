@@ -531,9 +531,13 @@ Table read_partition(const CsvSource& src, std::int64_t p, const std::vector<int
         bad(fmt::format("{}, column '{}': cannot parse '{}' as {}", where(start), builder.name(slot),
                         std::string(text.substr(0, 40)), dtype_name(builder.dtype(slot))));
       });
-      if (!reserved && builder.rows() > 0 && row_limit < 0) {  // room for the whole partition at the rate seen
+      // Room for the whole partition at the rate seen over a full batch, and never more rows
+      // than the partition has line breaks' worth of fields (a run of blank lines kept as rows
+      // must not reserve gigabytes).
+      if (!reserved && builder.rows() >= Builder::kBatch / 2 && row_limit < 0) {
         const double per_byte = static_cast<double>(builder.rows()) / static_cast<double>(bytes_done + (at - first));
-        builder.reserve(static_cast<std::int64_t>(per_byte * static_cast<double>(partition_bytes) * 1.05) + Builder::kBatch);
+        const auto estimate = static_cast<std::int64_t>(per_byte * static_cast<double>(partition_bytes) * 1.05) + Builder::kBatch;
+        builder.reserve(std::min(estimate, partition_bytes / std::max(ncols, 1) + Builder::kBatch));
         reserved = true;
       }
     };
@@ -543,6 +547,7 @@ Table read_partition(const CsvSource& src, std::int64_t p, const std::vector<int
         try {
           r = tok.parse(at);
         } catch (const ParseError& e) {
+          flush();  // bad values in earlier lines come first
           throw ParseError(fmt::format("read_csv: {}: {}", file.path, e.what()));
         }
         at = r.next;

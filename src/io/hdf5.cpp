@@ -4,6 +4,7 @@
 #include <hdf5.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "io/detail/hdf5_table.hpp"
@@ -123,6 +124,9 @@ class Hdf5Reader {
   Handle file, dset;
   std::string what, dtype;
   Shape shape;
+  // Created with H5D_FILL_TIME_NEVER: unwritten parts are not filled by H5Dread, so reads zero
+  // their buffers first (blocks are otherwise read into uninitialised memory).
+  bool fill_never = false;
 };
 
 DatasetInfo info_impl(const std::string& file, const std::string& dataset) {
@@ -148,6 +152,11 @@ std::shared_ptr<Hdf5Reader> open_reader(const std::string& file, const std::stri
   r->dset = Handle(H5Dopen2(r->file.get(), dataset.c_str(), H5P_DEFAULT), H5Dclose);
   if (r->dset.get() < 0) throw IoError(dataset + " in " + file + " is not a dataset");
   r->dtype = dtype_of(r->dset.get(), r->what);
+  {
+    Handle dcpl(H5Dget_create_plist(r->dset.get()), H5Pclose);
+    H5D_fill_time_t fill_time = H5D_FILL_TIME_IFSET;
+    if (dcpl.get() >= 0 && H5Pget_fill_time(dcpl.get(), &fill_time) >= 0) r->fill_never = fill_time == H5D_FILL_TIME_NEVER;
+  }
   Handle space(check(H5Dget_space(r->dset.get()), "H5Dget_space", r->what), H5Sclose);
   const int nd = H5Sget_simple_extent_ndims(space.get());
   std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(nd, 0)));
@@ -166,6 +175,7 @@ void read_slab(Hdf5Reader& reader, const std::vector<std::int64_t>& start, const
   const bool same = reader.dtype == as_type;
   std::vector<char> staging(same ? 0 : n * type_size(reader.dtype));
   void* target = same ? out : staging.data();
+  if (same && reader.fill_never && n) std::memset(out, 0, n * type_size(reader.dtype));
   const auto dxpl = collective_transfer();
   check(H5Dread(reader.dset.get(), native_type(reader.dtype), memspace.get(), filespace.get(), dxpl.get(), target),
         "H5Dread", reader.what);

@@ -1112,6 +1112,25 @@ TEST(Errors, BadLinesDeepInsideConversionBatches) {
     else text += fmt::format("{},{}.25,2016-01-{:02d} 10:00:{:02d}\n", i, i, 1 + i % 28, i % 60);
   }
   write_file(path, text);
+  // A value that does not parse (line 1202) comes before an unterminated quote (line 1252) in
+  // the same conversion batch, both outside the schema sample (8 windows of 4 KiB over 200 KiB):
+  // the earlier line is the error; skipping bad lines, the quote is.
+  const auto quoted = dir / "quote.csv";
+  std::string qtext = "id,x\n";
+  for (int i = 0; i < 20000; ++i) {
+    if (i == 1200) qtext += "abc,1.5\n";
+    else if (i == 1250) qtext += "\"5,5.5\n";
+    else qtext += fmt::format("{},{}.5\n", i, i % 10);
+  }
+  write_file(quoted, qtext);
+  const rw::CsvOptions sampled{.dtype = {{"id", "int64"}}, .sample_bytes = 32 << 10};
+  expect_error<rw::ParseError>("bad value before a bad quote", [&] { (void)rw::read_csv(quoted, sampled).compute(); },
+                               {"quote.csv", "line 1202", "'abc'"});
+  auto sampled_skip = sampled;
+  sampled_skip.on_bad_lines = rw::BadLines::skip;
+  expect_error<rw::ParseError>("the bad quote once line 1202 is skipped",
+                               [&] { (void)rw::read_csv(quoted, sampled_skip).compute(); },
+                               {"quote.csv", "unterminated quoted field", "line 1252"});
   for (const std::int64_t blocksize : {8 << 10, 64 << 10}) {
     const rw::CsvOptions forced{.dtype = {{"x", "float64"}, {"when", "datetime64[ns]"}}, .blocksize = blocksize};
     expect_error<rw::ParseError>("first bad line", [&] { (void)rw::read_csv(path, forced).compute(); },

@@ -319,7 +319,7 @@ class Builder {
   void add(const Tokenizer& tok, const Tokenizer::Record& r, const char* mapped, const char* mapped_end) {
     const auto start = r.start;
     if (identity_ && !r.quoted) {  // every column in file order, all views into the mapping
-      std::copy_n(tok.fields(), slots_.size(), &view(0, pending_));
+      if (tok.fields() != &view(0, pending_)) std::copy_n(tok.fields(), slots_.size(), &view(0, pending_));
       starts_[static_cast<std::size_t>(pending_++)] = start;
       return;
     }
@@ -336,6 +336,9 @@ class Builder {
     starts_[static_cast<std::size_t>(pending_++)] = start;
   }
   bool full() const { return pending_ == kBatch; }
+  /// Where the next record's views go when the slots are the file's columns in order (the
+  /// tokenizer can write them there directly), else nullptr. Local.
+  std::string_view* next_record() { return identity_ ? &view(0, pending_) : nullptr; }
   std::int64_t pending() const { return pending_; }
   std::int64_t rows() const { return rows_; }
   void reserve(std::int64_t rows) { for (auto& c : columns_) c.reserve(rows); }
@@ -544,6 +547,7 @@ Table read_partition(const CsvSource& src, std::int64_t p, const std::vector<int
     while (at < seg.end && room()) {
       while (at < seg.end && !builder.full() && room()) {
         Tokenizer::Record r;
+        tok.set_output(builder.next_record());
         try {
           r = tok.parse(at);
         } catch (const ParseError& e) {

@@ -178,7 +178,9 @@ std::uint8_t classify(std::string_view s) {
 Tokenizer::Tokenizer(const char* data, std::int64_t size, const CsvOptions& o, int num_columns)
     : data_(data), end_(data + size), sep_(o.sep), quote_(o.quotechar), comment_(o.comment),
       num_columns_(std::max(num_columns, 1)),
-      fields_(static_cast<std::size_t>(num_columns_)), scratch_(static_cast<std::size_t>(num_columns_)), size_(size) {}
+      fields_(static_cast<std::size_t>(num_columns_)), scratch_(static_cast<std::size_t>(num_columns_)), size_(size) {
+  out_ = fields_.data();
+}
 
 void Tokenizer::set_wanted(const std::vector<int>& columns) {
   wanted_.assign(static_cast<std::size_t>(num_columns_), 0);
@@ -330,12 +332,12 @@ Tokenizer::Record Tokenizer::parse(std::int64_t offset) {
   const std::int64_t content_end = eol > offset && data_[eol - 1] == '\r' ? eol - 1 : eol;
   if (k == 1 && content_end == offset) {
     r.blank = true;
-    fields_[0] = {};
+    out_[0] = {};
     return r;
   }
   const auto set = [&](int f, std::int64_t b, std::int64_t e) {
     if (f == k - 1 && e == eol) e = content_end;
-    fields_[static_cast<std::size_t>(f)] = {data_ + b, static_cast<std::size_t>(e - b)};
+    out_[f] = {data_ + b, static_cast<std::size_t>(e - b)};
   };
   // Walking forward pops the separator bits one by one (the line's k - 1 separators are all
   // in the window: count_bits saw them).
@@ -381,7 +383,7 @@ Tokenizer::Record Tokenizer::parse_quoted(std::int64_t offset) {
   int k = 0;
   bool comment_only = false;
   const auto store = [&](std::string_view f) {
-    if (k < num_columns_) fields_[static_cast<std::size_t>(k)] = f;
+    if (k < num_columns_) out_[k] = f;
     ++k;
   };
   for (;;) {  // one field per turn
@@ -432,8 +434,8 @@ Tokenizer::Record Tokenizer::parse_quoted(std::int64_t offset) {
     ++p;  // the separator
   }
   Record r{offset, (p < end_ ? p + 1 : end_) - data_, comment_only ? 1 : k, false, true};
-  if (comment_only) fields_[0] = {};
-  r.blank = comment_only || (k == 1 && fields_[0].empty());
+  if (comment_only) out_[0] = {};
+  r.blank = comment_only || (k == 1 && out_[0].empty());
   return r;
 }
 

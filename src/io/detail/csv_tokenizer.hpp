@@ -128,6 +128,8 @@ std::uint8_t classify(std::string_view s);
 class Tokenizer {
  public:
   Tokenizer(const char* data, std::int64_t size, const CsvOptions& options, int num_columns);
+  Tokenizer(const Tokenizer&) = delete;  // out_ may point at fields_
+  Tokenizer& operator=(const Tokenizer&) = delete;
 
   struct Record {
     std::int64_t start = 0;  ///< offset of the record's first byte
@@ -144,9 +146,12 @@ class Tokenizer {
   /// the wanted fields are in field() (all fields, up to the column count, when all are
   /// wanted). Throws ParseError for an unterminated quoted field. Local.
   Record parse(std::int64_t offset);
-  std::string_view field(int k) const { return fields_[static_cast<std::size_t>(k)]; }
+  std::string_view field(int k) const { return out_[k]; }
+  /// Where parse() puts the fields: `out` (room for the column count) until called again with
+  /// nullptr (the tokenizer's own array). Lets a caller collect records without a copy. Local.
+  void set_output(std::string_view* out) { out_ = out ? out : fields_.data(); }
   /// The located fields, column by column (valid as field() is). Local.
-  const std::string_view* fields() const { return fields_.data(); }
+  const std::string_view* fields() const { return out_; }
 
   /// The first offset >= `offset` that starts a line (offset itself when it follows a line
   /// break or is `floor`, else just past the next line break; size when none). Local.
@@ -170,6 +175,7 @@ class Tokenizer {
   char sep_, quote_, comment_;
   int num_columns_;
   std::vector<std::string_view> fields_;
+  std::string_view* out_ = nullptr;  // fields_.data() or the caller's array (set_output)
   std::vector<std::string> scratch_;
   // Bitmasks of the window: word w covers bytes [64 (window_block_ + w), +64) of the file.
   std::vector<std::uint64_t> seps_, breaks_, specials_;

@@ -24,7 +24,7 @@ bool philox_lanes_match_random123(std::uint64_t seed, std::uint64_t first);
 template <class T, class Fill>
 Array<T> make(const char* name, const Shape& shape, const ChunkSpec& chunks, Fill fill) {
   auto fn = [fill](array_detail::GlobalWalk& walk, std::int64_t count, T* out) {
-    std::int64_t flat[array_detail::kTile];
+    std::int64_t flat[array_detail::kTile] = {};  // (zeroed: GCC cannot see count <= kTile)
     for (std::int64_t k = 0; k < count; ++k, walk.next()) flat[k] = walk.global_flat();
     fill(flat, count, out);
   };
@@ -39,7 +39,7 @@ inline Array<double> random(const Shape& shape, const ChunkSpec& chunks = "auto"
       detail::uniform01_run(seed, static_cast<std::uint64_t>(walk.global_flat()), count, out);
       return;
     }
-    std::int64_t flat[array_detail::kTile];
+    std::int64_t flat[array_detail::kTile] = {};
     for (std::int64_t k = 0; k < count; ++k, walk.next()) flat[k] = walk.global_flat();
     detail::uniform01(seed, flat, count, out);
   };

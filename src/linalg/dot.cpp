@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "linalg/dense.hpp"
+#include "linalg/row_sums.hpp"
 #include "linalg/scalapack.hpp"
 
 namespace rankwise {
@@ -218,27 +219,10 @@ Array<double> dot_blocks(const Array<double>& a_in, const Array<double>& b_in) {
       sum.label = "dot (sum of partials)";
       for (std::int64_t k = 0; k < n_inner; ++k) sum.inputs.push_back(partial(k));
       sum.collective = [=](const Communicator& c, std::span<const graph::LocalInput> local) {
-        std::vector<std::int64_t> ids;
-        std::vector<double> values;
-        for (const auto& in : local) {
-          const auto& p = in.value->get<NDArray<double>>();
-          ids.push_back(static_cast<std::int64_t>(in.position));
-          values.insert(values.end(), p.begin(), p.end());
-        }
-        const auto all_ids = allgatherv<std::int64_t>(c, ids);
-        const auto all_values = allgatherv<double>(c, values);
-        std::vector<const double*> by_block(static_cast<std::size_t>(n_inner), nullptr);
-        for (int r = 0; r < c.size(); ++r) {
-          const double* src = all_values.values.data() + all_values.offsets[static_cast<std::size_t>(r)];
-          for (auto k : all_ids.part(r)) {
-            by_block[static_cast<std::size_t>(k)] = src;
-            src += rows * cols;
-          }
-        }
-        NDArray<double> total({rows, cols});
-        for (const double* p : by_block)
-          for (std::int64_t e = 0; e < total.size(); ++e) total.data()[e] += p[e];
-        return graph::Value::of(std::make_shared<const NDArray<double>>(finish(std::move(total))));
+        const auto total = linalg::detail::sum_in_block_order<NDArray<double>>(c, local, n_inner,
+                                                                               static_cast<std::size_t>(rows * cols));
+        return graph::Value::of(std::make_shared<const NDArray<double>>(
+            finish(NDArray<double>({rows, cols}, std::span<const double>(total)))));
       };
       const auto sum_id = lowering.graph.append(std::move(sum));
       return array_detail::pick_block<double>(lowering, {name + "-block", {ob}}, "dot result", sum_id, out_owners, ob,
@@ -291,7 +275,6 @@ std::optional<Array<double>> normal_equations(const Array<double>& a, const Arra
   if (r_in.ndim() == 2) r_chunks.push_back({k});
   const Array<double> r = r_in.chunks() == r_chunks ? r_in : r_in.rechunk(ChunkSpec(r_chunks));
   const auto r_expr = r.expr();
-  const auto nblocks = x_expr->grid().numblocks()[0];
   const auto& comm = array_detail::array_comm();
   const auto one_owner = OwnerMap::block(1, comm.size(), comm.rank());
   const auto serial = array_detail::next_serial();
@@ -300,56 +283,12 @@ std::optional<Array<double>> normal_equations(const Array<double>& a, const Arra
   // The collective holding [XᵀX | Xᵀr] (n x (n + k)) on every rank, lowered once per computation.
   auto lower_sum = [=](Lowering& lowering) {
     auto& ids = lowering.leaf_tasks[token.get()];
-    if (!ids.empty()) return ids.front();
-    const auto x_owners = array_detail::owners_of(*x_expr);
-    const auto r_owners = array_detail::owners_of(*r_expr);
-    std::vector<graph::TaskId> partials(static_cast<std::size_t>(nblocks));
-    for (auto blk : array_detail::round_order(x_owners)) {
-      graph::Task t;
-      t.key = {name + "-partial", {blk}};
-      t.label = "gram and cross product (panels)";
-      t.inputs = {array_detail::lower_block(lowering, x_expr, x_owners, blk), array_detail::lower_block(lowering, r_expr, r_owners, blk)};
-      t.kernel = [n, k](std::span<const graph::Value* const> in) {
-        const auto& xb = in[0]->get<NDArray<double>>();
-        const auto& rb = in[1]->get<NDArray<double>>();
-        std::vector<double> out(static_cast<std::size_t>(n * (n + k)), 0.0);
-        linalg::detail::gram_cross_accumulate(xb.data(), xb.shape()[0], n, rb.data(), k, out.data(), out.data() + n * n);
-        return graph::Value::of(std::move(out));
-      };
-      t.owner_map = x_owners;
-      t.block = blk;
-      t.cost = static_cast<double>(shape_size(x_expr->grid().block_shape(blk)) * 8) / 4e9;
-      partials[static_cast<std::size_t>(blk)] = lowering.graph.append(std::move(t));
-    }
-    graph::Task sum;
-    sum.key = {name, {}};
-    sum.label = "gram and cross product (sum of blocks)";
-    sum.inputs = partials;
-    const auto width = static_cast<std::size_t>(n * (n + k));
-    sum.collective = [width, nblocks](const Communicator& c, std::span<const graph::LocalInput> local) {
-      std::vector<std::int64_t> blocks;
-      std::vector<double> values;
-      for (const auto& in : local) {
-        const auto& p = in.value->get<std::vector<double>>();
-        blocks.push_back(static_cast<std::int64_t>(in.position));
-        values.insert(values.end(), p.begin(), p.end());
-      }
-      const auto all_blocks = allgatherv<std::int64_t>(c, blocks);
-      const auto all_values = allgatherv<double>(c, values);
-      std::vector<const double*> by_block(static_cast<std::size_t>(nblocks), nullptr);
-      for (int rk = 0; rk < c.size(); ++rk) {
-        const double* src = all_values.values.data() + all_values.offsets[static_cast<std::size_t>(rk)];
-        for (auto blk : all_blocks.part(rk)) {
-          by_block[static_cast<std::size_t>(blk)] = src;
-          src += width;
-        }
-      }
-      auto total = std::make_shared<std::vector<double>>(width, 0.0);
-      for (const double* p : by_block)
-        for (std::size_t e = 0; e < width; ++e) (*total)[e] += p[e];
-      return graph::Value::of(std::shared_ptr<const std::vector<double>>(std::move(total)));
-    };
-    ids.push_back(lowering.graph.append(std::move(sum)));
+    if (ids.empty())
+      ids.push_back(linalg::detail::lower_row_block_sum(
+          lowering, x_expr, r_expr, static_cast<std::size_t>(n * (n + k)), name, "gram and cross product",
+          [n, k](const NDArray<double>& xb, const NDArray<double>& rb, double* out) {
+            linalg::detail::gram_cross_accumulate(xb.data(), xb.shape()[0], n, rb.data(), k, out, out + n * n);
+          }));
     return ids.front();
   };
   // One-block arrays cut from the collective: XᵀX (n x n) and Xᵀr (shaped like cross's result).

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "linalg/dense.hpp"
+#include "linalg/row_sums.hpp"
 #include "linalg/scalapack.hpp"
 #include "rankwise/array/creation.hpp"
 #include "rankwise/array/ops.hpp"
@@ -177,62 +178,13 @@ Array<double> q_times(const TsqrPlan& plan, const char* label, std::int64_t out_
 }
 
 
-// One streaming pass over X's row blocks with y's aligned blocks: `partial` adds a block's
-// contribution to a `width`-long vector; the per-block vectors are summed in block order on
-// every rank (one allgatherv), so the total does not depend on the number of ranks.
-using BlockPartial = std::function<void(const NDArray<double>& x, const NDArray<double>& y, double* out)>;
-
-std::vector<double> sum_over_row_blocks(const Array<double>& x, const Array<double>& y, std::size_t width,
-                                        const char* label, BlockPartial partial) {
-  const auto& xe = x.expr();
-  const auto& ye = y.expr();
-  const auto owners = x.owners();
-  const auto y_owners = y.owners();
-  const auto nblocks = xe->grid().size();
+// One streaming pass over X's row blocks (and y's, blocked alike, unless y is null), computed now: the block
+// partials summed in block order, on every rank.
+std::vector<double> sum_over_row_blocks(const Array<double>& x, const array_detail::ExprPtr<double>& y, std::size_t width,
+                                        const std::string& label, detail::RowBlockPartial partial) {
   Lowering lowering;
-  std::vector<graph::TaskId> partials(static_cast<std::size_t>(nblocks));
-  for (auto b : array_detail::round_order(owners)) {
-    graph::Task t;
-    t.key = {std::string(label) + "-" + std::to_string(array_detail::next_serial()), {b}};
-    t.label = label;
-    t.inputs = {array_detail::lower_block(lowering, xe, owners, b), array_detail::lower_block(lowering, ye, y_owners, b)};
-    t.kernel = [partial, width](std::span<const graph::Value* const> in) {
-      std::vector<double> out(width, 0.0);
-      partial(in[0]->get<NDArray<double>>(), in[1]->get<NDArray<double>>(), out.data());
-      return graph::Value::of(std::move(out));
-    };
-    t.owner_map = owners;
-    t.block = b;
-    partials[static_cast<std::size_t>(b)] = lowering.graph.append(std::move(t));
-  }
-  graph::Task sum;
-  sum.key = {std::string(label) + "-sum-" + std::to_string(array_detail::next_serial()), {}};
-  sum.label = label;
-  sum.inputs = partials;
-  sum.collective = [width, nblocks](const Communicator& comm, std::span<const graph::LocalInput> local) {
-    std::vector<std::int64_t> ids;
-    std::vector<double> values;
-    for (const auto& in : local) {
-      const auto& p = in.value->get<std::vector<double>>();
-      ids.push_back(static_cast<std::int64_t>(in.position));
-      values.insert(values.end(), p.begin(), p.end());
-    }
-    const auto all_ids = allgatherv<std::int64_t>(comm, ids);
-    const auto all_values = allgatherv<double>(comm, values);
-    std::vector<const double*> by_block(static_cast<std::size_t>(nblocks), nullptr);
-    for (int r = 0; r < comm.size(); ++r) {
-      const double* src = all_values.values.data() + all_values.offsets[static_cast<std::size_t>(r)];
-      for (auto b : all_ids.part(r)) {
-        by_block[static_cast<std::size_t>(b)] = src;
-        src += width;
-      }
-    }
-    auto total = std::make_shared<std::vector<double>>(width, 0.0);
-    for (const double* p : by_block)
-      for (std::size_t e = 0; e < width; ++e) (*total)[e] += p[e];
-    return graph::Value::of(std::shared_ptr<const std::vector<double>>(std::move(total)));
-  };
-  const graph::TaskId outputs[] = {lowering.graph.append(std::move(sum))};
+  const auto name = "row-sum-" + std::to_string(array_detail::next_serial());
+  const graph::TaskId outputs[] = {detail::lower_row_block_sum(lowering, x.expr(), y, width, name, label, std::move(partial))};
   const auto values = graph::compute(lowering.graph, outputs, array_detail::array_comm(), {.label = label});
   return *values[0].get<std::shared_ptr<const std::vector<double>>>();
 }
@@ -266,12 +218,13 @@ std::optional<RAndQty> cholesky_qr2(const Array<double>& x, const Array<double>&
     g = NDArray<double>({n, n}, std::span<const double>(v.data(), nn));
     c = NDArray<double>({n, k}, std::span<const double>(v.data() + nn, nk));
   };
-  NDArray<double> g1, c1, g2, c2;
-  split(sum_over_row_blocks(x, y, nn + nk, "lstsq (gram)",
-                            [n, k](const NDArray<double>& xb, const NDArray<double>& yb, double* out) {
-                              detail::gram_cross_accumulate(xb.data(), xb.shape()[0], n, yb.data(), k, out, out + n * n);
-                            }),
-        g1, c1);
+  // Pass 1 needs XᵀX only: Qᵀy comes from pass 2, so y is not read.
+  const auto gram = sum_over_row_blocks(x, nullptr, nn, "lstsq (gram)",
+                                        [n](const NDArray<double>& xb, const NDArray<double>&, double* out) {
+                                          detail::gram_accumulate(xb.data(), xb.shape()[0], n, out);
+                                        });
+  const NDArray<double> g1({n, n}, std::span<const double>(gram));
+  NDArray<double> g2, c2;
   const auto r1 = upper_cholesky(g1);
   if (!r1) return std::nullopt;
   // κ(R1) ≈ κ(X); beyond 1e6 the second pass no longer guarantees a backward-stable R.
@@ -279,7 +232,7 @@ std::optional<RAndQty> cholesky_qr2(const Array<double>& x, const Array<double>&
   detail::small_svd(*r1, u, s, vt);
   if (!(s.data()[n - 1] > 0) || s.data()[0] / s.data()[n - 1] > 1e6) return std::nullopt;
   const auto r1_now = *r1;
-  split(sum_over_row_blocks(x, y, nn + nk, "lstsq (gram of X·R1⁻¹)",
+  split(sum_over_row_blocks(x, y.expr(), nn + nk, "lstsq (gram of X·R1⁻¹)",
                             [n, k, r1_now](const NDArray<double>& xb, const NDArray<double>& yb, double* out) {
                               detail::whitened_gram_cross_accumulate(xb.data(), xb.shape()[0], n, r1_now.data(),
                                                                      yb.data(), k, out, out + n * n);

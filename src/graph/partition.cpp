@@ -10,8 +10,6 @@ namespace rankwise::graph {
 
 namespace {
 
-bool is_free(const Task& t) { return t.pinned_rank < 0 && !t.owner_map && !t.is_collective(); }
-
 // Depth-first post-order from the sinks (in id order), inputs in argument order. Subtrees come
 // out contiguous, so cutting this order into runs keeps producers next to their consumers.
 std::vector<TaskId> locality_order(const TaskGraph& graph) {

@@ -11,7 +11,9 @@
 
 #include <fmt/format.h>
 
+#include "linalg/dense.hpp"
 #include "ml/detail/common.hpp"
+#include "ml/detail/vector_math.hpp"
 #include "rankwise/array/ops.hpp"
 #include "rankwise/linalg/tsqr.hpp"
 #include "rankwise/runtime/agree.hpp"
@@ -228,10 +230,12 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
   const auto ncls = K == 1 ? 2 : K;
   std::vector<double> z(static_cast<std::size_t>(ncls)), p(static_cast<std::size_t>(ncls));
   std::vector<double> xa(static_cast<std::size_t>(d + 1));  // x with a trailing 1 for the intercept
-  if (K == 1) {  // two classes: BLAS on tiles of rows (GEMV for scores and gradient, GEMM for H)
+  if (K == 1) {  // two classes: BLAS on tiles of rows (GEMV for scores and gradient, Gram for H)
     const auto n = L.intercept ? d + 1 : d;
-    constexpr std::int64_t tile = 256;
-    std::vector<double> A(static_cast<std::size_t>(tile * n)), s(static_cast<std::size_t>(tile)), r(static_cast<std::size_t>(tile));
+    const double intercept = L.intercept ? th[static_cast<std::size_t>(d)] : 0.0;
+    constexpr std::int64_t tile = 1024;
+    std::vector<double> A(static_cast<std::size_t>(tile * n)), s(static_cast<std::size_t>(tile)), r(static_cast<std::size_t>(tile)),
+        e(static_cast<std::size_t>(tile)), l(static_cast<std::size_t>(tile));
     for (std::size_t blk = 0; blk < rows.size(); ++blk) {
       const auto& X = rows.at(blk);
       auto& out = part[blk];
@@ -239,32 +243,43 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
       double* H = g + P;
       for (std::int64_t t0 = 0; t0 < X.shape()[0]; t0 += tile) {
         const auto here = std::min(tile, X.shape()[0] - t0);
+        const double* Xt = X.data() + t0 * d;  // scores and gradient read X in place
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, static_cast<int>(here), static_cast<int>(d), 1.0, Xt, static_cast<int>(d), th.data(), 1,
+                    0.0, s.data(), 1);
+        for (std::int64_t i = 0; i < here; ++i) s[static_cast<std::size_t>(i)] += intercept;
+        // One exp for both the loss and the probability: e = exp(-|z|), l = log1p(e).
+        exp_neg_abs_log1p(s.data(), here, e.data(), l.data());
+        double loss = 0, rsum = 0;  // local sums: no store-to-load chain through `out`
+        const std::int64_t* y = cls[blk].data() + t0;
         for (std::int64_t i = 0; i < here; ++i) {
-          std::copy(X.data() + (t0 + i) * d, X.data() + (t0 + i + 1) * d, A.data() + i * n);
-          if (L.intercept) A[static_cast<std::size_t>(i * n + d)] = 1.0;
-        }
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, static_cast<int>(here), static_cast<int>(n), 1.0, A.data(), static_cast<int>(n),
-                    th.data(), 1, 0.0, s.data(), 1);
-        for (std::int64_t i = 0; i < here; ++i) {
-          const double zi = s[static_cast<std::size_t>(i)];
-          const bool positive = cls[blk][static_cast<std::size_t>(t0 + i)] == 1;
-          // One exp for both the loss and the probability: e = exp(-|z|).
-          const double e = std::exp(-std::fabs(zi)), l = std::log1p(e);
-          const double pr = zi >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+          const auto q = static_cast<std::size_t>(i);
+          const double zi = s[q], ei = e[q];
+          const bool positive = y[i] == 1;
+          const double pr = (zi >= 0 ? 1.0 : ei) / (1.0 + ei);
           // softplus(-z) = max(-z, 0) + log1p(e) when y = 1, softplus(z) otherwise
-          out[0] += L.C * ((positive ? std::max(-zi, 0.0) : std::max(zi, 0.0)) + l);
-          r[static_cast<std::size_t>(i)] = L.C * (pr - static_cast<double>(positive));
-          s[static_cast<std::size_t>(i)] = std::sqrt(L.C * pr * (1 - pr));  // reused: row weights for H
+          loss += std::max(positive ? -zi : zi, 0.0) + l[q];
+          r[q] = L.C * (pr - static_cast<double>(positive));
+          rsum += r[q];
+          s[q] = std::sqrt(L.C * pr * (1 - pr));  // reused: row weights for H
         }
+        out[0] += L.C * loss;
         if (!full) continue;
-        cblas_dgemv(CblasRowMajor, CblasTrans, static_cast<int>(here), static_cast<int>(n), 1.0, A.data(), static_cast<int>(n), r.data(), 1,
-                    1.0, g, 1);
-        for (std::int64_t i = 0; i < here; ++i)
-          for (std::int64_t a = 0; a < n; ++a) A[static_cast<std::size_t>(i * n + a)] *= s[static_cast<std::size_t>(i)];
-        // dgemm, not dsyrk: on these short, narrow tiles OpenBLAS's dsyrk runs at half dgemm's
-        // speed, although it has half the work. Both triangles come out; dposv reads the lower.
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(n), static_cast<int>(n), static_cast<int>(here), 1.0,
-                    A.data(), static_cast<int>(n), A.data(), static_cast<int>(n), 1.0, H, static_cast<int>(P));
+        cblas_dgemv(CblasRowMajor, CblasTrans, static_cast<int>(here), static_cast<int>(d), 1.0, Xt, static_cast<int>(d), r.data(), 1, 1.0,
+                    g, 1);
+        if (L.intercept) g[d] += rsum;
+        // H += AᵀA with A = diag(√w)·[X 1]: the weighted copy is the only one made.
+        for (std::int64_t i = 0; i < here; ++i) {
+          const double wi = s[static_cast<std::size_t>(i)];
+          double* a = A.data() + i * n;
+          for (std::int64_t c = 0; c < d; ++c) a[c] = wi * Xt[i * d + c];
+          if (L.intercept) a[d] = wi;
+        }
+        // The Gram kernel of linalg where the CPU has AVX2 (half dgemm's multiply-adds); dgemm
+        // otherwise — not dsyrk: on these short, narrow tiles OpenBLAS's dsyrk runs at half
+        // dgemm's speed, although it has half the work. Both triangles come out; dposv reads the lower.
+        if (!linalg::detail::gram_narrow(A.data(), here, n, H))
+          cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(n), static_cast<int>(n), static_cast<int>(here), 1.0,
+                      A.data(), static_cast<int>(n), A.data(), static_cast<int>(n), 1.0, H, static_cast<int>(P));
       }
     }
   }

@@ -13,7 +13,7 @@
 
 #include "linalg/dense.hpp"
 #include "ml/detail/common.hpp"
-#include "ml/detail/vector_math.hpp"
+#include "ml/detail/logistic_kernels.hpp"
 #include "rankwise/array/ops.hpp"
 #include "rankwise/linalg/tsqr.hpp"
 #include "rankwise/runtime/agree.hpp"
@@ -218,8 +218,6 @@ struct Logistic {
   }
 };
 
-double softplus(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
-
 // Objective, gradient and Hessian at θ over all rows (one collective). `full`: also g and H.
 std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std::vector<std::vector<std::int64_t>>& cls,
                                   const std::vector<double>& th, bool full) {
@@ -230,12 +228,11 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
   const auto ncls = K == 1 ? 2 : K;
   std::vector<double> z(static_cast<std::size_t>(ncls)), p(static_cast<std::size_t>(ncls));
   std::vector<double> xa(static_cast<std::size_t>(d + 1));  // x with a trailing 1 for the intercept
-  if (K == 1) {  // two classes: BLAS on tiles of rows (GEMV for scores and gradient, Gram for H)
+  if (K == 1) {  // two classes: tiles of rows through the kernels of logistic_kernels.cpp and the Gram kernel
     const auto n = L.intercept ? d + 1 : d;
     const double intercept = L.intercept ? th[static_cast<std::size_t>(d)] : 0.0;
     constexpr std::int64_t tile = 1024;
-    std::vector<double> A(static_cast<std::size_t>(tile * n)), s(static_cast<std::size_t>(tile)), r(static_cast<std::size_t>(tile)),
-        e(static_cast<std::size_t>(tile)), l(static_cast<std::size_t>(tile));
+    std::vector<double> A(static_cast<std::size_t>(tile * n)), s(static_cast<std::size_t>(tile)), r(static_cast<std::size_t>(tile));
     for (std::size_t blk = 0; blk < rows.size(); ++blk) {
       const auto& X = rows.at(blk);
       auto& out = part[blk];
@@ -244,36 +241,14 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
       for (std::int64_t t0 = 0; t0 < X.shape()[0]; t0 += tile) {
         const auto here = std::min(tile, X.shape()[0] - t0);
         const double* Xt = X.data() + t0 * d;  // scores and gradient read X in place
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, static_cast<int>(here), static_cast<int>(d), 1.0, Xt, static_cast<int>(d), th.data(), 1,
-                    0.0, s.data(), 1);
-        for (std::int64_t i = 0; i < here; ++i) s[static_cast<std::size_t>(i)] += intercept;
-        // One exp for both the loss and the probability: e = exp(-|z|), l = log1p(e).
-        exp_neg_abs_log1p(s.data(), here, e.data(), l.data());
-        double loss = 0, rsum = 0;  // local sums: no store-to-load chain through `out`
-        const std::int64_t* y = cls[blk].data() + t0;
-        for (std::int64_t i = 0; i < here; ++i) {
-          const auto q = static_cast<std::size_t>(i);
-          const double zi = s[q], ei = e[q];
-          const bool positive = y[i] == 1;
-          const double pr = (zi >= 0 ? 1.0 : ei) / (1.0 + ei);
-          // softplus(-z) = max(-z, 0) + log1p(e) when y = 1, softplus(z) otherwise
-          loss += std::max(positive ? -zi : zi, 0.0) + l[q];
-          r[q] = L.C * (pr - static_cast<double>(positive));
-          rsum += r[q];
-          s[q] = std::sqrt(L.C * pr * (1 - pr));  // reused: row weights for H
-        }
-        out[0] += L.C * loss;
+        row_dots(Xt, here, d, th.data(), intercept, s.data());
+        // r: C·(p − y); s becomes the row weights √(C·p·(1 − p)) for H.
+        out[0] += L.C * logistic_terms(s.data(), cls[blk].data() + t0, here, L.C, r.data(), s.data());
         if (!full) continue;
-        cblas_dgemv(CblasRowMajor, CblasTrans, static_cast<int>(here), static_cast<int>(d), 1.0, Xt, static_cast<int>(d), r.data(), 1, 1.0,
-                    g, 1);
-        if (L.intercept) g[d] += rsum;
-        // H += AᵀA with A = diag(√w)·[X 1]: the weighted copy is the only one made.
-        for (std::int64_t i = 0; i < here; ++i) {
-          const double wi = s[static_cast<std::size_t>(i)];
-          double* a = A.data() + i * n;
-          for (std::int64_t c = 0; c < d; ++c) a[c] = wi * Xt[i * d + c];
-          if (L.intercept) a[d] = wi;
-        }
+        if (L.intercept)
+          for (std::int64_t i = 0; i < here; ++i) g[d] += r[static_cast<std::size_t>(i)];
+        // H += AᵀA with A = diag(√w)·[X 1] (the only copy made), and g += Xᵀr in the same loop.
+        weigh_rows(Xt, here, d, s.data(), r.data(), L.intercept, A.data(), g);
         // The Gram kernel of linalg where the CPU has AVX2 (half dgemm's multiply-adds); dgemm
         // otherwise — not dsyrk: on these short, narrow tiles OpenBLAS's dsyrk runs at half
         // dgemm's speed, although it has half the work. Both triangles come out; dposv reads the lower.
@@ -292,21 +267,6 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
       const double* x = X.data() + i * d;
       const auto y = cls[blk][static_cast<std::size_t>(i)];
       L.scores(x, th, z.data());
-      if (K == 1) {
-        const double s = z[0];
-        out[0] += L.C * (y == 1 ? softplus(-s) : softplus(s));
-        if (!full) continue;
-        const double pr = 1.0 / (1.0 + std::exp(-s));
-        const double r = L.C * (pr - static_cast<double>(y == 1)), wgt = L.C * pr * (1 - pr);
-        for (std::int64_t j = 0; j < d; ++j) xa[static_cast<std::size_t>(j)] = x[j];
-        xa[static_cast<std::size_t>(d)] = 1.0;
-        const auto n = L.intercept ? d + 1 : d;
-        for (std::int64_t a = 0; a < n; ++a) {
-          g[a] += r * xa[static_cast<std::size_t>(a)];
-          for (std::int64_t c = 0; c <= a; ++c) H[a * P + c] += wgt * xa[static_cast<std::size_t>(a)] * xa[static_cast<std::size_t>(c)];
-        }
-        continue;
-      }
       const double zmax = *std::max_element(z.begin(), z.end());
       double norm = 0;
       for (std::int64_t k = 0; k < K; ++k) norm += std::exp(z[static_cast<std::size_t>(k)] - zmax);

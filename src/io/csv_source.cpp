@@ -317,6 +317,8 @@ class Builder {
   /// Buffers a record's wanted fields. A field the tokenizer unescaped lives in its scratch
   /// space (outside [mapped, mapped_end)) and is copied. Local.
   void add(const Tokenizer& tok, const Tokenizer::Record& r, const char* mapped, const char* mapped_end) {
+    map_begin_ = mapped;  // a batch never outlives its mapping (flush comes first)
+    map_end_ = mapped_end;
     const auto start = r.start;
     if (identity_ && !r.quoted) {  // every column in file order, all views into the mapping
       if (tok.fields() != &view(0, pending_)) std::copy_n(tok.fields(), slots_.size(), &view(0, pending_));
@@ -447,15 +449,23 @@ class Builder {
     Column& c = columns_[s];
     // The common numeric types get their own loops (no per-value dispatch).
     switch (slots_[s].dtype) {
-      case DType::float64:
+      case DType::float64: {
+        // Short unsigned decimals (most money columns) take the branch-free reader, which
+        // reads the eight bytes ending at the field's end: only for fields in the mapping, at
+        // least eight bytes past its start (an unescaped field lives elsewhere).
+        const char* const short_from = map_begin_ ? map_begin_ + 8 : map_end_ + 1;  // none before a record
         for (std::int64_t i = 0; i < pending_; ++i) {
           double v;
           const auto text = f[static_cast<std::size_t>(i) * stride];
+          const char* const text_end = text.data() + text.size();
           if (na_.contains(text)) c.push_null();
+          else if (text_end >= short_from && text_end <= map_end_ && parse_short_decimal(text_end, text.size(), v))
+            c.push_number(v);
           else if (parse_double(text, v)) c.push_number(v);
           else return false;
         }
         return true;
+      }
       case DType::int64:
         for (std::int64_t i = 0; i < pending_; ++i) {
           std::int64_t v;
@@ -498,6 +508,8 @@ class Builder {
   std::vector<std::int64_t> starts_;     // each buffered record's first byte
   std::deque<std::string> owned_;        // unescaped fields (stable addresses)
   std::int64_t pending_ = 0, rows_ = 0;
+  const char* map_begin_ = nullptr;  // the mapped file the buffered views point into
+  const char* map_end_ = nullptr;
   bool identity_ = false;  // the slots are the file's columns in order
 };
 

@@ -64,6 +64,11 @@ class NaSet {
 };
 
 // ---- field parsers: true when the whole field parses --------------------------------------------
+// Powers of ten for the parsers below (exact in double up to 1e22). Hidden: a table with vague
+// linkage in a shared library is otherwise reached through the GOT, one more load per field.
+[[gnu::visibility("hidden")]] inline constexpr double kExactPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+[[gnu::visibility("hidden")]] inline constexpr std::uint64_t kExactPow10Int[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
 bool parse_double_general(std::string_view s, double& out);
 /// A plain decimal ("-73.99", "6.5", no exponent) is parsed inline: with at most 15 digits it is
 /// an exact integer over an exact power of ten, and one IEEE division gives the correctly
@@ -72,7 +77,6 @@ bool parse_double_general(std::string_view s, double& out);
 /// from_chars runs after its own digit scan). Anything else (more digits, exponents, blanks,
 /// nan/inf, an inexact Eisel–Lemire case) goes through fast_float::from_chars.
 inline bool parse_double(std::string_view s, double& out) {
-  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   const char* p = s.data();
   const char* const end = p + s.size();
   const bool negative = p != end && *p == '-';
@@ -85,20 +89,19 @@ inline bool parse_double(std::string_view s, double& out) {
   // coordinates' 15 decimals are 8 + 7). Otherwise one by one. Past 19 digits the mantissa
   // wraps, harmlessly: such fields go to the general path below.
   const bool long_field = s.size() >= 8;
-  const auto run = [&]() {
+  const auto run = [&]() __attribute__((always_inline)) {
     const char* first = p;
     while (end - p >= 8 && fast_float::is_made_of_eight_digits_fast(p)) {
       mantissa = mantissa * 100000000 + fast_float::parse_eight_digits_unrolled(p);
       p += 8;
     }
     if (long_field && p != end && end - p < 8) {
-      static constexpr std::uint64_t kPow10Int[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
       std::uint64_t last;
       std::memcpy(&last, end - 8, 8);
       const int left = static_cast<int>(end - p), consumed_bits = (8 - left) * 8;
       last = (last & (~0ull << consumed_bits)) | (0x3030303030303030ull >> (64 - consumed_bits));
       if (fast_float::is_made_of_eight_digits_fast(last)) {
-        mantissa = mantissa * kPow10Int[left] + fast_float::parse_eight_digits_unrolled(last);
+        mantissa = mantissa * kExactPow10Int[left] + fast_float::parse_eight_digits_unrolled(last);
         p = end;
         return static_cast<int>(p - first);
       }
@@ -119,7 +122,7 @@ inline bool parse_double(std::string_view s, double& out) {
     fast_float::to_float(negative, am, out);
     return true;
   }
-  const double v = static_cast<double>(mantissa) / kPow10[fraction];
+  const double v = static_cast<double>(mantissa) / kExactPow10[fraction];
   out = negative ? -v : v;
   return true;
 }
@@ -131,7 +134,6 @@ inline bool parse_double(std::string_view s, double& out) {
 /// least eight bytes past its start). False for anything else (a sign, blanks, an exponent, no
 /// digit): parse_double decides those.
 inline bool parse_short_decimal(const char* end, std::size_t len, double& out) {
-  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
   if (len - 1 >= 8) return false;  // empty, or longer than eight bytes
   std::uint64_t w;
   std::memcpy(&w, end - 8, 8);  // little-endian: the field's last byte is the top byte
@@ -151,7 +153,7 @@ inline bool parse_short_decimal(const char* end, std::size_t len, double& out) {
     fraction = 7 - k;
   }
   if (!fast_float::is_made_of_eight_digits_fast(w)) return false;
-  out = static_cast<double>(fast_float::parse_eight_digits_unrolled(w)) / kPow10[fraction];
+  out = static_cast<double>(fast_float::parse_eight_digits_unrolled(w)) / kExactPow10[fraction];
   return true;
 }
 bool parse_int(std::string_view s, std::int64_t& out);

@@ -4,8 +4,9 @@
 
 #include <Random123/philox.h>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
+#include "runtime/detail/simd.hpp"
+#ifdef RANKWISE_X86_KERNELS
+#include "array/detail/philox_avx2.hpp"
 #endif
 
 namespace rankwise::random::detail {
@@ -79,20 +80,12 @@ static void uniform_pairs_generic(std::uint64_t seed, std::uint64_t base, std::i
   }
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#ifdef RANKWISE_X86_KERNELS
 // The same numbers with AVX2, eight counters per register, for CPUs that have it (chosen at
 // run time: the default build stays generic x86-64). The compiler's vectorisation of the
 // lane-wise loop spends most of its time moving 32-bit halves between 64-bit lanes; here the
-// high and low words of the products are blended in place.
+// high and low words of the products are blended in place (array/detail/philox_avx2.hpp).
 #define RW_AVX2 __attribute__((target("avx2,fma"), always_inline)) static inline
-// The high and low 32-bit words of a · m for eight lanes (the low ones by vpmulld: one
-// instruction instead of a shift and a blend).
-RW_AVX2 void mulhilo(__m256i a, __m256i m, __m256i& hi, __m256i& lo) {
-  const __m256i even = _mm256_mul_epu32(a, m);
-  const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
-  lo = _mm256_mullo_epi32(a, m);
-  hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
-}
 // to_unit for four lanes of a >> 5 and b >> 6: a · 2^26 + b is below 2^53, exact in the FMA.
 RW_AVX2 __m256d unit4(__m128i a_shifted, __m128i b_shifted) {
   const __m256d hi = _mm256_cvtepi32_pd(a_shifted), lo = _mm256_cvtepi32_pd(b_shifted);
@@ -102,20 +95,12 @@ RW_AVX2 __m128i half_of(__m256i v, int half) { return half ? _mm256_extracti128_
 
 __attribute__((target("avx2,fma"))) static void uniform_pairs_avx2(std::uint64_t seed, std::uint64_t base,
                                                                     std::int64_t pairs, double* out) {
-  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u)), m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
-  // G groups of eight counters at once: one group's ten rounds are a chain of dependent
-  // multiplies; independent groups fill the pipeline.
+  // G groups of eight counters at once (independent groups fill the pipeline).
   constexpr int G = 4;
   const std::int64_t whole = pairs / (8 * G) * (8 * G);
   alignas(32) std::uint32_t lo_words[G][8], hi_words[G][8];
   const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  // The ten rounds' keys, broadcast once (read from L1 by the XORs).
-  alignas(32) __m256i keys[10][2];
-  for (std::uint32_t round = 0, k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32); round < 10;
-       ++round, k0 += 0x9E3779B9, k1 += 0xBB67AE85) {
-    keys[round][0] = _mm256_set1_epi32(static_cast<int>(k0));
-    keys[round][1] = _mm256_set1_epi32(static_cast<int>(k1));
-  }
+  const auto keys = rankwise::detail::philox::round_keys(seed);
   for (std::int64_t c = 0; c < whole; c += 8 * G) {
     __m256i c0[G], c1[G], c2[G], c3[G];
 #pragma GCC unroll 4
@@ -136,21 +121,7 @@ __attribute__((target("avx2,fma"))) static void uniform_pairs_avx2(std::uint64_t
       c2[g] = _mm256_set1_epi32(static_cast<int>(kUniform));
       c3[g] = _mm256_setzero_si256();
     }
-    for (int round = 0; round < 10; ++round) {
-      const __m256i key0 = _mm256_load_si256(&keys[round][0]), key1 = _mm256_load_si256(&keys[round][1]);
-#pragma GCC unroll 4
-      for (int g = 0; g < G; ++g) {
-        __m256i hi0, lo0, hi1, lo1;
-        mulhilo(c0[g], m0, hi0, lo0);
-        mulhilo(c2[g], m1, hi1, lo1);
-        const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1[g]), key0);
-        const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3[g]), key1);
-        c1[g] = lo1;
-        c3[g] = lo0;
-        c0[g] = n0;
-        c2[g] = n2;
-      }
-    }
+    rankwise::detail::philox::rounds<G>(keys, c0, c1, c2, c3);
     // Lane l gives elements 2l (words 0, 1) and 2l + 1 (words 2, 3): interleave.
 #pragma GCC unroll 4
     for (int g = 0; g < G; ++g) {
@@ -172,9 +143,8 @@ __attribute__((target("avx2,fma"))) static void uniform_pairs_avx2(std::uint64_t
 #endif
 
 static void uniform_pairs(std::uint64_t seed, std::uint64_t base, std::int64_t pairs, double* out) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (avx2) return uniform_pairs_avx2(seed, base, pairs, out);
+#ifdef RANKWISE_X86_KERNELS
+  if (rankwise::detail::cpu_has_avx2_fma()) return uniform_pairs_avx2(seed, base, pairs, out);
 #endif
   uniform_pairs_generic(seed, base, pairs, out);
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "linalg/dense.hpp"
+#include "runtime/detail/simd.hpp"
 
 namespace rankwise::linalg::detail {
 
@@ -113,16 +114,12 @@ RW_AVX2 void gram_avx2(const double* x, std::int64_t rows, std::int64_t n, doubl
       g[i * n + j] += j >= (i / 4) * 4 ? scratch[static_cast<std::size_t>(i * stride + j)] : scratch[static_cast<std::size_t>(j * stride + i)];
 }
 
-bool have_avx2_fma() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
 }  // namespace
 #endif
 
 bool gram_narrow(const double* x, std::int64_t rows, std::int64_t cols, double* g) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (cols < 2 || cols > 64 || rows < 1 || !have_avx2_fma()) return false;
+  if (cols < 2 || cols > 64 || rows < 1 || !rankwise::detail::cpu_has_avx2_fma()) return false;
   gram_avx2(x, rows, cols, g);
   return true;
 #else

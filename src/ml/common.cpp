@@ -1,10 +1,9 @@
 // Shared estimator plumbing (see detail/common.hpp).
 #include "ml/detail/common.hpp"
+#include "ml/detail/draws.hpp"
 #include "rankwise/ml/model_file.hpp"
 
 #include <hdf5.h>
-
-#include <Random123/philox.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -154,25 +153,15 @@ void require_features(const Array<double>& X, std::int64_t d, const std::string&
 
 // ---- counter-based draws ------------------------------------------------------------------------
 double uniform(std::uint64_t seed, std::uint32_t stream, std::uint64_t counter) {
-  using Philox = r123::Philox4x32;
-  const Philox::key_type key = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-  const Philox::ctr_type ctr = {{static_cast<std::uint32_t>(counter), static_cast<std::uint32_t>(counter >> 32), stream, 0x6d6c}};
-  const auto r = Philox()(ctr, key);
-  const std::uint64_t bits = (static_cast<std::uint64_t>(r[0]) << 21) ^ (static_cast<std::uint64_t>(r[1]) >> 11);
-  return static_cast<double>(bits & ((1ull << 53) - 1)) * 0x1.0p-53;
+  double v;
+  uniform_run(seed, stream, counter, 1, &v);
+  return v;
 }
 
 double normal(std::uint64_t seed, std::uint32_t stream, std::uint64_t counter) {
-  // Box-Muller on the two 64-bit halves of one Philox draw.
-  using Philox = r123::Philox4x32;
-  const Philox::key_type key = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-  const Philox::ctr_type ctr = {{static_cast<std::uint32_t>(counter), static_cast<std::uint32_t>(counter >> 32), stream, 0x6e6f}};
-  const auto r = Philox()(ctr, key);
-  const auto unit = [](std::uint32_t hi, std::uint32_t lo) {
-    return static_cast<double>(((static_cast<std::uint64_t>(hi) << 32) | lo) >> 11) * 0x1.0p-53;
-  };
-  const double u1 = 1.0 - unit(r[0], r[1]), u2 = unit(r[2], r[3]);
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+  double v;
+  normal_run(seed, stream, counter, 1, &v);  // the same log and cos as the runs
+  return v;
 }
 
 // ---- model files --------------------------------------------------------------------------------

@@ -2,16 +2,20 @@
 #include "rankwise/ml/datasets.hpp"
 
 #include <cmath>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "ml/detail/common.hpp"
+#include "ml/detail/draws.hpp"
 #include "rankwise/array/ops.hpp"
 
 namespace rankwise::ml {
 
 using detail::normal;
+using detail::normal_run;
 using detail::uniform;
+using detail::uniform_run;
 
 namespace datasets {
 
@@ -38,14 +42,20 @@ std::pair<Array<double>, Array<std::int64_t>> make_blobs(const BlobsParams& p) {
                  "make_blobs: n_samples, n_features, centers and chunks must be >= 1");
   const auto centers = std::make_shared<const NDArray<double>>(blob_centers(p));
   const auto d = p.n_features;
-  // A tile walks its rows in order: each row's blob is drawn once, not once per feature.
+  // Blocks hold whole rows, so a tile is a run of consecutive elements: its normals and its
+  // rows' blob draws come as runs (eight counters per register), each blob once per row.
   auto tile = [p, centers, d](array_detail::GlobalWalk& w, std::int64_t count, double* out) {
-    std::int64_t last_row = -1, blob = 0;
-    for (std::int64_t k = 0; k < count; ++k, w.next()) {
-      const auto flat = w.global_flat();
-      const auto row = flat / d, col = flat % d;
-      if (row != last_row) blob = blob_of(p, last_row = row);
-      out[k] = centers->data()[blob * d + col] + p.cluster_std * normal(p.random_state, feature_stream, static_cast<std::uint64_t>(flat));
+    if (count == 0) return;
+    const auto flat0 = w.global_flat();
+    const auto row0 = flat0 / d, rows = (flat0 + count - 1) / d - row0 + 1;
+    std::vector<double> draw(static_cast<std::size_t>(rows));
+    uniform_run(p.random_state, label_stream, static_cast<std::uint64_t>(row0), rows, draw.data());
+    normal_run(p.random_state, feature_stream, static_cast<std::uint64_t>(flat0), count, out);
+    for (std::int64_t k = 0; k < count; ++k) {
+      const auto flat = flat0 + k, row = flat / d, col = flat % d;
+      const auto blob = std::min(p.centers - 1, static_cast<std::int64_t>(draw[static_cast<std::size_t>(row - row0)] *
+                                                                          static_cast<double>(p.centers)));
+      out[k] = centers->data()[blob * d + col] + p.cluster_std * out[k];
     }
   };
   const Shape shape{p.n_samples, d};

@@ -11,16 +11,7 @@
 #include <cmath>
 #include <vector>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define RW_HAVE_X86_KERNEL 1
-#if defined(RANKWISE_HAVE_LIBMVEC)
-#define RW_USE_LIBMVEC 1
-// glibc's vector ABI names ('d': AVX2, 'N4': four lanes, 'v': one vector argument).
-extern "C" __m256d _ZGVdN4v_exp(__m256d);
-extern "C" __m256d _ZGVdN4v_log1p(__m256d);
-#endif
-#endif
+#include "runtime/detail/simd.hpp"
 
 namespace rankwise::ml::detail {
 
@@ -58,15 +49,10 @@ void weigh_rows_portable(const double* x, std::int64_t m, std::int64_t d, const 
   }
 }
 
-#ifdef RW_HAVE_X86_KERNEL
+#ifdef RANKWISE_X86_KERNELS
 namespace {
 #define RW_AVX2 __attribute__((target("avx2,fma")))
 #define RW_AVX2_INLINE __attribute__((target("avx2,fma"), always_inline)) inline
-
-bool have_avx2_fma() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
 
 // Lanes 0..count-1 set (count in 0..4), as a maskload/maskstore mask.
 RW_AVX2_INLINE __m256i lanes(std::int64_t count) {
@@ -112,7 +98,7 @@ RW_AVX2 void row_dots_avx2(const double* x, std::int64_t m, std::int64_t d, cons
   }
 }
 
-#ifdef RW_USE_LIBMVEC
+#ifdef RANKWISE_LIBMVEC
 RW_AVX2 double logistic_terms_avx2(const double* z, const std::int64_t* y, std::int64_t m, double C, double* r, double* w) {
   const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd(), sign = _mm256_set1_pd(-0.0), c = _mm256_set1_pd(C);
   __m256d loss = _mm256_setzero_pd();
@@ -178,22 +164,22 @@ constexpr WeighFn kWeigh[] = {weigh_rows_avx2<1>, weigh_rows_avx2<2>, weigh_rows
 #endif
 
 void row_dots(const double* x, std::int64_t m, std::int64_t d, const double* w, double b, double* z) {
-#ifdef RW_HAVE_X86_KERNEL
-  if (have_avx2_fma()) return row_dots_avx2(x, m, d, w, b, z);
+#ifdef RANKWISE_X86_KERNELS
+  if (rankwise::detail::cpu_has_avx2_fma()) return row_dots_avx2(x, m, d, w, b, z);
 #endif
   row_dots_portable(x, m, d, w, b, z);
 }
 
 double logistic_terms(const double* z, const std::int64_t* y, std::int64_t m, double C, double* r, double* w) {
-#ifdef RW_USE_LIBMVEC
-  if (have_avx2_fma()) return logistic_terms_avx2(z, y, m, C, r, w);
+#ifdef RANKWISE_LIBMVEC
+  if (rankwise::detail::cpu_has_avx2_fma()) return logistic_terms_avx2(z, y, m, C, r, w);
 #endif
   return logistic_terms_portable(z, y, m, C, r, w);
 }
 
 void weigh_rows(const double* x, std::int64_t m, std::int64_t d, const double* w, const double* r, bool ones, double* A, double* g) {
-#ifdef RW_HAVE_X86_KERNEL
-  if (have_avx2_fma() && d >= 1 && d <= 32) return kWeigh[(d + 3) / 4 - 1](x, m, d, w, r, ones, A, g);
+#ifdef RANKWISE_X86_KERNELS
+  if (rankwise::detail::cpu_has_avx2_fma() && d >= 1 && d <= 32) return kWeigh[(d + 3) / 4 - 1](x, m, d, w, r, ones, A, g);
 #endif
   weigh_rows_portable(x, m, d, w, r, ones, A, g);
 }

@@ -11,10 +11,7 @@
 
 #include <cblas.h>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define RW_HAVE_X86_KERNEL 1
-#endif
+#include "runtime/detail/simd.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -71,7 +68,7 @@ void NearestCenters::search_portable(const double* x, std::int64_t m, std::int64
   }
 }
 
-#ifdef RW_HAVE_X86_KERNEL
+#ifdef RANKWISE_X86_KERNELS
 namespace {
 #define RW_AVX2_INLINE __attribute__((target("avx2,fma"), always_inline)) inline
 
@@ -174,24 +171,20 @@ __attribute__((target("avx2,fma"))) double accumulate_avx2(const double* x, std:
   return total;
 }
 
-bool have_avx2_fma() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
 }  // namespace
 #endif
 
 bool NearestCenters::simd_available() {
-#ifdef RW_HAVE_X86_KERNEL
-  return have_avx2_fma();
+#ifdef RANKWISE_X86_KERNELS
+  return rankwise::detail::cpu_has_avx2_fma();
 #else
   return false;
 #endif
 }
 
 void NearestCenters::search_simd(const double* x, std::int64_t m, std::int64_t* label, double* partial) const {
-#ifdef RW_HAVE_X86_KERNEL
-  if (have_avx2_fma()) {
+#ifdef RANKWISE_X86_KERNELS
+  if (rankwise::detail::cpu_has_avx2_fma()) {
     search_avx2(x, m, d_, static_cast<std::int64_t>(norms_.size()) / kGroup, panels_.data(), norms_.data(), label, partial);
     return;
   }
@@ -205,8 +198,8 @@ void NearestCenters::search(const double* x, std::int64_t m, std::int64_t* label
 
 double accumulate_clusters(const double* x, std::int64_t m, std::int64_t d, const std::int64_t* label, const double* partial,
                            double* sums, double* counts) {
-#ifdef RW_HAVE_X86_KERNEL
-  if (have_avx2_fma()) return accumulate_avx2(x, m, d, label, partial, sums, counts);
+#ifdef RANKWISE_X86_KERNELS
+  if (rankwise::detail::cpu_has_avx2_fma()) return accumulate_avx2(x, m, d, label, partial, sums, counts);
 #endif
   double total = 0;
   for (std::int64_t i = 0; i < m; ++i) {

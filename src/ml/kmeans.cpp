@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "ml/detail/common.hpp"
+#include "ml/detail/draws.hpp"
 #include "ml/detail/nearest.hpp"
 
 namespace rankwise::ml {
@@ -173,12 +174,16 @@ std::vector<double> init_kmeans_parallel(const Rows& rows, const KMeans::Params&
   const double ell = p.oversampling_factor * static_cast<double>(k);
   for (int round = 0; round < p.init_max_iter && phi > 0; ++round) {
     std::vector<std::int64_t> chosen;
-    for (std::size_t b = 0; b < rows.size(); ++b)
-      for (std::int64_t i = 0; i < rows_of(rows.at(b)); ++i) {
+    std::vector<double> draw;
+    for (std::size_t b = 0; b < rows.size(); ++b) {
+      const auto m = rows_of(rows.at(b));
+      draw.resize(static_cast<std::size_t>(m));  // one draw per global row, as a run
+      uniform_run(seed, 2u + static_cast<std::uint32_t>(round), static_cast<std::uint64_t>(rows.first_row[b]), m, draw.data());
+      for (std::int64_t i = 0; i < m; ++i) {
         const double prob = std::min(1.0, ell * best[b][static_cast<std::size_t>(i)] / phi);
-        const auto g = rows.first_row[b] + i;
-        if (uniform(seed, 2u + static_cast<std::uint32_t>(round), static_cast<std::uint64_t>(g)) < prob) chosen.push_back(g);
+        if (draw[static_cast<std::size_t>(i)] < prob) chosen.push_back(rows.first_row[b] + i);
       }
+    }
     const auto all = allgatherv(comm(), std::span<const std::int64_t>(chosen));
     std::vector<std::int64_t> picked = all.values;
     std::sort(picked.begin(), picked.end());

@@ -309,6 +309,36 @@ TEST(Array, ThreeDimensionalReductions) {
   EXPECT_EQ(X.transpose().compute()(5, 4, 3), x(3, 4, 5));
 }
 
+// Sums and means along an axis add each tile's values per output element, then fold them in
+// once per tile: blocks of many tiles whose tiles end inside rows of every axis, against a
+// direct loop.
+TEST(Array, AxisSumsOverManyTiles) {
+  const auto X = rw::random::random({37, 53, 29}, rw::ChunkSpec{std::vector<std::int64_t>{10, 20, 29}}, 12);
+  const auto x = X.compute();
+  for (int axis = 0; axis < 3; ++axis) {
+    const auto s = X.sum(axis).compute(), m = X.mean(axis).compute();
+    const auto along = X.shape()[static_cast<std::size_t>(axis)];
+    for (std::int64_t p = 0; p < s.size(); ++p) {
+      const std::int64_t a = p / s.shape()[1], b = p % s.shape()[1];
+      double want = 0;
+      for (std::int64_t t = 0; t < along; ++t) want += axis == 0 ? x(t, a, b) : axis == 1 ? x(a, t, b) : x(a, b, t);
+      EXPECT_NEAR(s.data()[p], want, 1e-12) << "axis " << axis << " element " << p;
+      EXPECT_NEAR(m.data()[p], want / static_cast<double>(along), 1e-14) << "axis " << axis << " element " << p;
+    }
+  }
+  // Tall and narrow (the common column mean): blocks of 1,000 rows x 7, tiles of 1,024 values.
+  const auto T = rw::random::random({5'003, 7}, rw::ChunkSpec{std::vector<std::int64_t>{1'000, 7}}, 13);
+  const auto t = T.compute();
+  const auto col = T.mean(0).compute();
+  for (std::int64_t j = 0; j < 7; ++j) {
+    double want = 0;
+    for (std::int64_t i = 0; i < 5'003; ++i) want += t(i, j);
+    EXPECT_NEAR(col(j), want / 5'003.0, 1e-14);
+  }
+  const auto row = T.sum(1).compute();
+  for (std::int64_t i = 0; i < 5'003; i += 97) EXPECT_NEAR(row(i), t(i, 0) + t(i, 1) + t(i, 2) + t(i, 3) + t(i, 4) + t(i, 5) + t(i, 6), 1e-14);
+}
+
 TEST(Array, ErrorsNameTheShapes) {
   const auto X = A(rw::ChunkSpec{10, 5});
   const auto y = rw::zeros<double>({4}, 2);

@@ -217,22 +217,44 @@ auto Array<Elem>::along(Op op, const std::string& label, int axis_in, bool keepd
           const std::int64_t along = ctx.shape[axis];
           const auto size = shape_size(ctx.shape);
           std::remove_cv_t<Elem> buffer[kTile];
+          // Sums and means add each tile's values per output element in plain doubles (a
+          // straight, vectorisable loop), then fold them into the compensated accumulators once
+          // per tile: numerically a sum per tile, compensated across tiles.
+          constexpr bool by_tile = array_detail::sums_tiles<Op>();
+          std::vector<double> tile_sums(by_tile ? static_cast<std::size_t>(acc.size()) : 0, 0.0);
+          // (o, a, i): the position of the next element, advanced without divisions.
+          std::int64_t o = 0, a = 0, i = 0;
           for (std::int64_t off = 0; off < size; off += kTile) {
             const auto n = std::min(kTile, size - off);
             const Elem* p = expr->eval(ctx, off, n, buffer);
+            const std::int64_t first_target = o * inner;
             std::int64_t k = 0;
             while (k < n) {
-              const std::int64_t flat = off + k;
-              const std::int64_t i = inner ? flat % inner : 0;
-              const std::int64_t a = inner ? (flat / inner) % along : 0;
-              const std::int64_t o = inner && along ? flat / (inner * along) : 0;
               const std::int64_t run = std::min(inner - i, n - k);
-              Acc* target = acc.data() + o * inner + i;
-              const std::int64_t pos = ctx.origin[axis] + a;
-              for (std::int64_t j = 0; j < run; ++j) op.add(target[j], p[k + j], pos);
+              const std::int64_t t0 = o * inner + i;
+              if constexpr (by_tile) {
+                double* s = tile_sums.data() + t0;
+                for (std::int64_t j = 0; j < run; ++j) s[j] += static_cast<double>(p[k + j]);
+              } else {
+                const std::int64_t pos = ctx.origin[axis] + a;
+                for (std::int64_t j = 0; j < run; ++j) op.add(acc.data()[t0 + j], p[k + j], pos);
+              }
               k += run;
+              if ((i += run) == inner) {
+                i = 0;
+                if (++a == along) a = 0, ++o;
+              }
+            }
+            if constexpr (by_tile) {  // the outputs this tile touched: whole rows of `inner`
+              const std::int64_t last_target = std::min<std::int64_t>(acc.size(), (o + 1) * inner);
+              for (std::int64_t e = first_target; e < last_target; ++e) {
+                op.add_sum(acc.data()[e], tile_sums[static_cast<std::size_t>(e)], 0);  // counts: below
+                tile_sums[static_cast<std::size_t>(e)] = 0;
+              }
             }
           }
+          if constexpr (by_tile)  // every output element saw `along` values
+            for (std::int64_t e = 0; e < acc.size(); ++e) op.add_sum(acc.data()[e], 0.0, static_cast<double>(along));
           (void)outer;
           return graph::Value::of(std::move(acc));
         };

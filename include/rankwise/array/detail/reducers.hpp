@@ -29,6 +29,14 @@ double tile_sum(const T* x, std::int64_t n) {
   return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7])) + rest;
 }
 
+/// Whether reducer Op folds plain per-tile sums (`add_sum`) into its accumulator: sums and
+/// means (without NaN skipping) do; the others see every value.
+template <class Op>
+constexpr bool sums_tiles() {
+  if constexpr (requires { Op::sums_tiles; }) return Op::sums_tiles;
+  else return false;
+}
+
 /// Neumaier-compensated running sum.
 struct Compensated {
   double sum = 0, carry = 0;
@@ -59,6 +67,12 @@ struct SumOp {
     } else {
       for (std::int64_t k = 0; k < n; ++k) add(a, x[k], 0);
     }
+  }
+  /// Folds in a plain sum of `count` values (axis reductions sum a tile's values per output
+  /// element first, then fold once: compensated across tiles, plain within one).
+  static constexpr bool sums_tiles = floating && !SkipNan;
+  static void add_sum(Acc& a, double sum, double) {
+    if constexpr (floating) a.add(sum);
   }
   static void merge(Acc& a, const Acc& b) {
     if constexpr (floating) {
@@ -130,6 +144,11 @@ struct MeanOp {
     } else {
       for (std::int64_t k = 0; k < n; ++k) add(a, x[k], 0);
     }
+  }
+  static constexpr bool sums_tiles = !SkipNan;
+  static void add_sum(Acc& a, double sum, double count) {
+    a.sum.add(sum);
+    a.count += count;
   }
   static void merge(Acc& a, const Acc& b) {
     a.sum.add(b.sum.sum);

@@ -1,8 +1,21 @@
 #include "rankwise/array/ops.hpp"
 
+#include "rankwise/array/detail/reducers.hpp"
+
 #include <atomic>
 
 namespace rankwise::array_detail {
+
+double tile_sum_f64(const double* x, std::int64_t n) {
+  // The same association as the template (eight partial sums): the same bits either way.
+  double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  std::int64_t k = 0;
+  for (; k + 8 <= n; k += 8)
+    for (int j = 0; j < 8; ++j) s[j] += x[k + j];
+  double rest = 0;
+  for (; k < n; ++k) rest += x[k];
+  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7])) + rest;
+}
 
 std::uint64_t next_serial() {
   static std::atomic<std::uint64_t> serial{0};

@@ -536,8 +536,10 @@ Lazy<std::int64_t> Series::nunique() const {
 Lazy<Table> Series::value_counts() const {
   auto n = node_;
   return Lazy<Table>([n] {
-    const auto counts = group_aggregate(series_frame(n), {n->name}, {{n->name, "size"}}, {"count"});
-    return sort_by(counts, {"count", n->name}, {true, false});
+    // The counts column is "count" — "frequency" for a series itself named "count".
+    const std::string column = n->name == "count" ? "frequency" : "count";
+    const auto counts = group_aggregate(series_frame(n), {n->name}, {{n->name, "size"}}, {column});
+    return sort_by(counts, {column, n->name}, {true, false});
   });
 }
 

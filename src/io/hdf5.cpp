@@ -61,9 +61,9 @@ Handle mpio_access(const Communicator& comm) {
   return fapl;
 }
 
-Handle collective_transfer() {
+Handle collective_transfer(bool collective = true) {
   Handle dxpl(check(H5Pcreate(H5P_DATASET_XFER), "H5Pcreate", "transfer"), H5Pclose);
-  check(H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio", "transfer");
+  check(H5Pset_dxpl_mpio(dxpl.get(), collective ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT), "H5Pset_dxpl_mpio", "transfer");
   return dxpl;
 }
 
@@ -119,6 +119,25 @@ void widen(const void* from, const std::string& code, std::size_t n, To* out) {
 
 }  // namespace
 
+// Whether some of a dataset's storage was never written: chunks missing from a chunked
+// dataset (counted: HDF5's space status calls a compressed or edge-chunked dataset "partly
+// allocated" even when complete), or a contiguous one never allocated.
+bool partly_allocated(hid_t dset, hid_t dcpl) {
+  if (dcpl < 0 || H5Pget_layout(dcpl) != H5D_CHUNKED) {
+    H5D_space_status_t status = H5D_SPACE_STATUS_ALLOCATED;
+    return H5Dget_space_status(dset, &status) >= 0 && status != H5D_SPACE_STATUS_ALLOCATED;
+  }
+  Handle space(H5Dget_space(dset), H5Sclose);
+  const int nd = H5Sget_simple_extent_ndims(space.get());
+  if (space.get() < 0 || nd <= 0) return false;
+  std::vector<hsize_t> dims(static_cast<std::size_t>(nd)), chunk(static_cast<std::size_t>(nd));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  if (H5Pget_chunk(dcpl, nd, chunk.data()) < 0) return false;
+  hsize_t expected = 1, stored = 0;
+  for (int d = 0; d < nd; ++d) expected *= chunk[static_cast<std::size_t>(d)] ? (dims[static_cast<std::size_t>(d)] + chunk[static_cast<std::size_t>(d)] - 1) / chunk[static_cast<std::size_t>(d)] : 0;
+  return H5Dget_num_chunks(dset, space.get(), &stored) >= 0 && stored < expected;
+}
+
 class Hdf5Reader {
  public:
   Handle file, dset;
@@ -127,6 +146,11 @@ class Hdf5Reader {
   // Created with H5D_FILL_TIME_NEVER: unwritten parts are not filled by H5Dread, so reads zero
   // their buffers first (blocks are otherwise read into uninitialised memory).
   bool fill_never = false;
+  // Some chunks never written (a partly filled chunked dataset, as h5py leaves one): parallel
+  // HDF5 1.10's collective read of such a dataset fails inside MPI_File_set_view ("invalid
+  // datatype"), so these are read with independent transfers (the same choice on every rank:
+  // it comes from the file's metadata).
+  bool partly_allocated = false;
 };
 
 DatasetInfo info_impl(const std::string& file, const std::string& dataset) {
@@ -156,6 +180,7 @@ std::shared_ptr<Hdf5Reader> open_reader(const std::string& file, const std::stri
     Handle dcpl(H5Dget_create_plist(r->dset.get()), H5Pclose);
     H5D_fill_time_t fill_time = H5D_FILL_TIME_IFSET;
     if (dcpl.get() >= 0 && H5Pget_fill_time(dcpl.get(), &fill_time) >= 0) r->fill_never = fill_time == H5D_FILL_TIME_NEVER;
+    r->partly_allocated = partly_allocated(r->dset.get(), dcpl.get());
   }
   Handle space(check(H5Dget_space(r->dset.get()), "H5Dget_space", r->what), H5Sclose);
   const int nd = H5Sget_simple_extent_ndims(space.get());
@@ -176,7 +201,7 @@ void read_slab(Hdf5Reader& reader, const std::vector<std::int64_t>& start, const
   std::vector<char> staging(same ? 0 : n * type_size(reader.dtype));
   void* target = same ? out : staging.data();
   if (same && reader.fill_never && n) std::memset(out, 0, n * type_size(reader.dtype));
-  const auto dxpl = collective_transfer();
+  const auto dxpl = collective_transfer(!reader.partly_allocated);
   check(H5Dread(reader.dset.get(), native_type(reader.dtype), memspace.get(), filespace.get(), dxpl.get(), target),
         "H5Dread", reader.what);
   H5D_mpio_actual_io_mode_t mode = H5D_MPIO_NO_COLLECTIVE;

@@ -110,7 +110,8 @@ class Series {
   /// most 4096 non-null values, otherwise the rank of the returned value is within N/4095 of
   /// the exact rank q·(N-1) (N = non-null values).
   Lazy<double> quantile(double q) const;
-  /// Counts of each distinct value: columns (name, "count"), most frequent first (ties by value).
+  /// Counts of each distinct value: columns (name, "count"), most frequent first (ties by value);
+  /// the counts column is "frequency" when the series itself is named "count". Collective on compute().
   Lazy<Table> value_counts() const;
   /// count, mean, std, min, 25%, 50%, 75%, max as a table with a "statistic" column.
   Lazy<Table> describe() const;

@@ -18,6 +18,18 @@ with h5py.File(here / "layouts.h5", "w") as f:
     f.create_dataset("bigendian_i64", data=(values * 4).astype(">i8"), chunks=(25, 3), compression="gzip")
     f.create_dataset("cube", data=np.zeros((4, 3, 2)))
     f.create_dataset("names", data=np.array([b"a", b"b"]))
+    # Chunks never written, fill time "never": HDF5 leaves a reader's buffer as it was there.
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_chunk((10, 3))
+    dcpl.set_fill_time(h5py.h5d.FILL_TIME_NEVER)
+    space = h5py.h5s.create_simple((40, 3))
+    sparse = h5py.Dataset(h5py.h5d.create(f.id, b"sparse_fill_never", h5py.h5t.IEEE_F64LE, space, dcpl=dcpl))
+    sparse[0:10] = 1.0
+    sparse[30:40] = 2.0
+    # The same with h5py's defaults (unwritten chunks read as the fill value, 0).
+    partial = f.create_dataset("sparse_default", shape=(40, 3), chunks=(10, 3), dtype="f8")
+    partial[0:10] = 1.0
+    partial[30:40] = 2.0
 for name, data in [("contiguous_f64", values), ("group/chunked_f32", values), ("gzip_i32", values * 4),
                    ("bigendian_i64", values * 4)]:
     expected[name] = {"sum": float(data.sum()), "sum0": data.sum(axis=0).tolist(), "first_row": data[0].tolist(),

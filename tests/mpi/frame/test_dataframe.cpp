@@ -832,6 +832,18 @@ TEST(Schema, ImpossibleDatesAreNotDatetimes) {
   EXPECT_EQ(rw::read_csv(dir / "noleap.csv").dtypes()[0].second, rw::DType::string);
 }
 
+TEST(Series, ValueCountsOfAColumnNamedCount) {
+  const TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  write_file(dir / "c.csv", "count,other\n3,a\n1,b\n3,c\n2,d\n3,e\n1,f\n");
+  const rw::Table t = rw::read_csv(dir / "c.csv")["count"].value_counts().compute();
+  ASSERT_EQ(t.columns(), (Names{"count", "frequency"}));
+  EXPECT_EQ(t.column<std::int64_t>("count"), (Ids{3, 1, 2}));
+  EXPECT_EQ(t.column<std::int64_t>("frequency"), (Ids{3, 2, 1}));
+  const rw::Table u = rw::read_csv(dir / "c.csv")["other"].value_counts().compute();
+  EXPECT_EQ(u.columns(), (Names{"other", "count"}));
+}
+
 TEST(ToCsv, AFailedWriteLeavesNothingBehind) {
   const TempDir dir;
   ASSERT_FALSE(dir.path().empty());

@@ -207,6 +207,7 @@ void write_model(const std::string& path, const ModelFile& m) {
         put_string("rankwise_model", m.kind);
         for (const auto& [k, v] : m.strings) put_string(k, v);
         for (const auto& [k, v] : m.numbers) put_attribute(file.id, k, H5T_NATIVE_DOUBLE, &v);
+        for (const auto& [k, v] : m.whole_numbers) put_attribute(file.id, k, H5T_NATIVE_INT64, &v);
         for (const auto& [k, v] : m.arrays) put_dataset(file.id, k, v, H5T_NATIVE_DOUBLE);
         for (const auto& [k, v] : m.integers) put_dataset(file.id, k, v, H5T_NATIVE_INT64);
       } catch (...) {
@@ -225,7 +226,7 @@ ModelFile read_model(const std::string& path, const std::string& kind) {
     H5 file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
     if (file.id < 0) throw IoError(fmt::format("load: '{}' is not an HDF5 file", path));
     ModelFile m;
-    // Attributes: strings and doubles.
+    // Attributes: strings, whole numbers and doubles.
     std::vector<std::string> names;
     H5Aiterate2(file.id, H5_INDEX_NAME, H5_ITER_INC, nullptr,
                 [](hid_t, const char* name, const H5A_info_t*, void* out) -> herr_t {
@@ -245,6 +246,11 @@ ModelFile read_model(const std::string& path, const std::string& kind) {
         value.erase(value.find_last_not_of(std::string(" \0", 2)) + 1);
         if (name == "rankwise_model") m.kind = value;
         else m.strings[name] = value;
+      } else if (H5Tget_class(type.id) == H5T_INTEGER) {
+        std::int64_t v = 0;
+        ok(H5Aread(attr.id, H5T_NATIVE_INT64, &v), "H5Aread");
+        m.whole_numbers[name] = v;
+        m.numbers[name] = static_cast<double>(v);
       } else {
         double v = 0;
         ok(H5Aread(attr.id, H5T_NATIVE_DOUBLE, &v), "H5Aread");

@@ -429,10 +429,10 @@ void KMeans::save(const std::string& path) const {
   require_fitted(fitted_, "KMeans.save");
   ModelFile m;
   m.kind = "KMeans";
-  m.numbers = {{"n_clusters", static_cast<double>(params_.n_clusters)}, {"init_max_iter", params_.init_max_iter},
-               {"oversampling_factor", params_.oversampling_factor}, {"max_iter", params_.max_iter}, {"tol", params_.tol},
-               {"n_init", params_.n_init}, {"random_state", static_cast<double>(params_.random_state)},
-               {"inertia_", inertia_}, {"n_iter_", n_iter_}};
+  m.numbers = {{"oversampling_factor", params_.oversampling_factor}, {"tol", params_.tol}, {"inertia_", inertia_}};
+  m.whole_numbers = {{"n_clusters", params_.n_clusters}, {"init_max_iter", params_.init_max_iter}, {"max_iter", params_.max_iter},
+                     {"n_init", params_.n_init}, {"random_state", static_cast<std::int64_t>(params_.random_state)},
+                     {"n_iter_", n_iter_}};
   m.strings = {{"init", params_.init}};
   m.arrays = {{"cluster_centers_", centers_}};
   write_model(path, m);

@@ -148,8 +148,8 @@ double LinearRegression::intercept() const { require_fitted(fitted_, "LinearRegr
 
 void LinearRegression::save(const std::string& path) const {
   require_fitted(fitted_, "LinearRegression.save");
-  write_model(path, {"LinearRegression", {{"fit_intercept", params_.fit_intercept}, {"intercept_", intercept_}, {"rank_", static_cast<double>(rank_)}},
-                     {{"solver", params_.solver}}, {{"coef_", coef_}}, {}});
+  write_model(path, {"LinearRegression", {{"intercept_", intercept_}}, {{"solver", params_.solver}}, {{"coef_", coef_}}, {},
+                     {{"fit_intercept", params_.fit_intercept}, {"rank_", rank_}}});
 }
 
 LinearRegression LinearRegression::load(const std::string& path) {
@@ -182,8 +182,8 @@ double Ridge::intercept() const { require_fitted(fitted_, "Ridge.intercept"); re
 
 void Ridge::save(const std::string& path) const {
   require_fitted(fitted_, "Ridge.save");
-  write_model(path, {"Ridge", {{"alpha", params_.alpha}, {"fit_intercept", params_.fit_intercept}, {"intercept_", intercept_}}, {},
-                     {{"coef_", coef_}}, {}});
+  write_model(path, {"Ridge", {{"alpha", params_.alpha}, {"intercept_", intercept_}}, {}, {{"coef_", coef_}}, {},
+                     {{"fit_intercept", params_.fit_intercept}}});
 }
 
 Ridge Ridge::load(const std::string& path) {
@@ -480,11 +480,12 @@ const NDArray<std::int64_t>& LogisticRegression::classes() const { require_fitte
 void LogisticRegression::save(const std::string& path) const {
   require_fitted(fitted_, "LogisticRegression.save");
   write_model(path, {"LogisticRegression",
-                     {{"C", params_.C}, {"fit_intercept", params_.fit_intercept}, {"max_iter", params_.max_iter}, {"tol", params_.tol},
-                      {"n_iter_", n_iter_}, {"converged", converged_}},
+                     {{"C", params_.C}, {"tol", params_.tol}},
                      {},
                      {{"coef_", coef_}, {"intercept_", intercept_}},
-                     {{"classes_", classes_}}});
+                     {{"classes_", classes_}},
+                     {{"fit_intercept", params_.fit_intercept}, {"max_iter", params_.max_iter}, {"n_iter_", n_iter_},
+                      {"converged", converged_}}});
 }
 
 LogisticRegression LogisticRegression::load(const std::string& path) {

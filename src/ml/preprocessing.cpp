@@ -81,10 +81,11 @@ const NDArray<double>& StandardScaler::scale() const { require_fitted(n_ > 0, "S
 void StandardScaler::save(const std::string& path) const {
   require_fitted(n_ > 0, "StandardScaler.save");
   write_model(path, {"StandardScaler",
-                     {{"with_mean", params_.with_mean}, {"with_std", params_.with_std}, {"n_samples_seen_", static_cast<double>(n_)}},
+                     {},
                      {},
                      {{"mean_", mean_}, {"var_", var_}, {"scale_", scale_}},
-                     {}});
+                     {},
+                     {{"with_mean", params_.with_mean}, {"with_std", params_.with_std}, {"n_samples_seen_", n_}}});
 }
 
 StandardScaler StandardScaler::load(const std::string& path) {
@@ -158,6 +159,7 @@ void MinMaxScaler::save(const std::string& path) const {
                      {{"feature_range_low", params_.feature_range_low}, {"feature_range_high", params_.feature_range_high}},
                      {},
                      {{"data_min_", min_}, {"data_max_", max_}},
+                     {},
                      {}});
 }
 

@@ -12,6 +12,9 @@ with h5py.File(result) as f:
     assert f.attrs["rankwise_model"] == b"KMeans", f.attrs["rankwise_model"]
     centers, labels = f["cluster_centers_"][...], f["labels"][...]
     inertia = float(f.attrs["inertia_"])
+    # Whole-number parameters are integers, as scikit-learn's are.
+    for name in ("n_clusters", "max_iter", "n_iter_", "random_state"):
+        assert np.issubdtype(np.asarray(f.attrs[name]).dtype, np.integer), (name, f.attrs[name])
 d2 = ((X[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
 assert (labels == d2.argmin(axis=1)).all(), "a label is not the nearest center"
 assert abs(d2.min(axis=1).sum() - inertia) <= 1e-9 * inertia, (d2.min(axis=1).sum(), inertia)

@@ -79,6 +79,10 @@ struct ModelFile {
   std::map<std::string, std::string> strings;
   std::map<std::string, NDArray<double>> arrays;
   std::map<std::string, NDArray<std::int64_t>> integers;
+  /// Whole-number parameters (n_clusters, max_iter, n_iter_, flags): int64 attributes, as
+  /// scikit-learn's are ints. Reading also puts them in `numbers`, so `number()` finds a
+  /// parameter whichever way a file stored it.
+  std::map<std::string, std::int64_t> whole_numbers;
 
   // Fields by name; a missing one is a ValueError naming it (a damaged or foreign file).
   double number(const std::string& key) const { return field(numbers, key); }

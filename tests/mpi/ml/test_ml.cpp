@@ -197,6 +197,18 @@ TEST(KMeans, SaveLoadPredict) {
   for (std::int64_t i = 0; i < a.size(); ++i) EXPECT_EQ(a.data()[i], b.data()[i]);
 }
 
+// Model files from before whole numbers became int64 attributes (every number float64) load.
+TEST(KMeans, LoadsAFileWithFloatAttributes) {
+  const auto km = rw::ml::KMeans::load(rw::testing::data_path("ml/kmeans_float_attrs.h5"));
+  EXPECT_EQ(km.params().n_clusters, 2);
+  EXPECT_EQ(km.params().max_iter, 300);
+  EXPECT_EQ(km.n_iter(), 3);
+  EXPECT_EQ(km.inertia(), 4.0);
+  const auto X = rw::from_ndarray(rw::NDArray<double>(rw::Shape{3, 2}, {1.0, -1.0, 9.0, 12.0, 4.0, 4.0}), rw::ChunkSpec{2, 2});
+  const auto labels = km.predict(X).compute();
+  EXPECT_EQ(std::vector<std::int64_t>(labels.begin(), labels.end()), (std::vector<std::int64_t>{0, 1, 0}));
+}
+
 TEST(KMeans, UserErrors) {
   rw::ml::KMeans km({.n_clusters = 400});
   EXPECT_THROW(km.fit(X_of("blobs", 70)), rw::ValueError);  // k > n_samples

@@ -270,29 +270,17 @@ struct Assignment {
   double inertia = 0;
 };
 
-// One E-step over all rows: per-cluster sums and counts and the inertia (one collective).
-// Rows go through in L1-sized tiles: the nearest-center search, then the accumulation while the
-// tile is still in cache (one pass over X from memory).
+// One E-step over all rows: per-cluster sums and counts and the inertia (one collective). Each
+// block is one walk (NearestCenters::assign): a row is added to its cluster right after its
+// search, while it is in L1 (one pass over X from memory).
 Assignment assign(const Rows& rows, const std::vector<double>& centers, std::int64_t k) {
   const auto d = rows.d;
   const auto width = static_cast<std::size_t>(k * d + k + 1);
   const NearestCenters nearest(centers.data(), k, d);
-  const auto tile = nearest_tile_rows(d);
-  std::vector<std::int64_t> label(static_cast<std::size_t>(tile));
-  std::vector<double> partial(static_cast<std::size_t>(tile));
   std::vector<std::vector<double>> partials(rows.size(), std::vector<double>(width, 0.0));
   for (std::size_t b = 0; b < rows.size(); ++b) {
-    const auto& x = rows.at(b);
-    const auto m = rows_of(x);
     auto& part = partials[b];
-    double inertia = 0;
-    for (std::int64_t t0 = 0; t0 < m; t0 += tile) {
-      const auto here = std::min(tile, m - t0);
-      const double* xt = x.data() + t0 * d;
-      nearest.search(xt, here, label.data(), partial.data());
-      inertia += accumulate_clusters(xt, here, d, label.data(), partial.data(), part.data(), part.data() + k * d);
-    }
-    part[width - 1] = inertia;
+    part[width - 1] = nearest.assign(rows.at(b).data(), rows_of(rows.at(b)), part.data(), part.data() + k * d);
   }
   const auto total = sum_blocks(partials, rows, width);
   Assignment a;

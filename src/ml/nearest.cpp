@@ -116,16 +116,27 @@ RW_AVX2_INLINE void group4x8(const double* x, std::int64_t d, const double* pane
     }
 }
 
-__attribute__((target("avx2,fma"))) void search_avx2(const double* x, std::int64_t m, std::int64_t d, std::int64_t groups,
-                                                     const double* panels, const double* norms, std::int64_t* label,
-                                                     double* partial) {
-  // Software prefetch of the rows twelve groups ahead: 21 → 17 ns per row streaming from memory
-  // (the hardware prefetcher alone leaves the kernel waiting).
+// The nearest of all centers for rows[0..3] (stride d): best value and index per row.
+RW_AVX2_INLINE void search4(const double* rows, std::int64_t d, std::int64_t groups, const double* panels, const double* norms,
+                            double* best_out, double* index_out) {
+  __m256d best = _mm256_set1_pd(std::numeric_limits<double>::infinity()), index = _mm256_setzero_pd();
+  for (std::int64_t g = 0; g < groups; ++g)
+    group4x8(rows, d, panels + g * kGroup * d, norms + g * kGroup, static_cast<double>(g * kGroup), best, index);
+  _mm256_store_pd(best_out, best);
+  _mm256_store_pd(index_out, index);
+}
+
+// Walks the rows in groups of four (the last 1–3 zero-padded), calling done(i, j, partial) for
+// each real row in order. Software prefetch of the rows twelve groups ahead: 21 → 17 ns per
+// row streaming from memory (the hardware prefetcher alone leaves the kernel waiting).
+template <class Done>
+RW_AVX2_INLINE void search_rows(const double* x, std::int64_t m, std::int64_t d, std::int64_t groups, const double* panels,
+                                const double* norms, Done&& done) {
   constexpr std::int64_t kAhead = 12;
   std::vector<double> padded;
   for (std::int64_t i = 0; i < m; i += 4) {
     const double* rows = x + i * d;
-    if (i + 4 > m) {  // the last 1–3 rows: zero-padded to four, the extra results dropped
+    if (i + 4 > m) {
       padded.assign(static_cast<std::size_t>(4 * d), 0.0);
       std::copy(rows, x + m * d, padded.begin());
       rows = padded.data();
@@ -133,41 +144,70 @@ __attribute__((target("avx2,fma"))) void search_avx2(const double* x, std::int64
       const char* ahead = reinterpret_cast<const char*>(rows + kAhead * 4 * d);
       for (std::int64_t byte = 0; byte < 4 * d * 8; byte += 64) _mm_prefetch(ahead + byte, _MM_HINT_T0);
     }
-    __m256d best = _mm256_set1_pd(std::numeric_limits<double>::infinity()), index = _mm256_setzero_pd();
-    for (std::int64_t g = 0; g < groups; ++g)
-      group4x8(rows, d, panels + g * kGroup * d, norms + g * kGroup, static_cast<double>(g * kGroup), best, index);
     alignas(32) double b[4], j[4];
-    _mm256_store_pd(b, best);
-    _mm256_store_pd(j, index);
-    for (std::int64_t r = 0; r < 4 && i + r < m; ++r) {
-      label[i + r] = static_cast<std::int64_t>(j[r]);
-      partial[i + r] = b[r];
-    }
+    search4(rows, d, groups, panels, norms, b, j);
+    for (std::int64_t r = 0; r < 4 && i + r < m; ++r) done(i + r, static_cast<std::int64_t>(j[r]), b[r]);
   }
+}
+
+// Adds row to sums[j·d ...] and one to counts[j]; returns max(0, partial + ||row||²).
+RW_AVX2_INLINE double accumulate_row(const double* row, std::int64_t d, std::int64_t j, double partial, double* sums,
+                                     double* counts) {
+  double* sum = sums + j * d;
+  __m256d norm4 = _mm256_setzero_pd();
+  std::int64_t t = 0;
+  for (; t + 4 <= d; t += 4) {
+    const __m256d v = _mm256_loadu_pd(row + t);
+    _mm256_storeu_pd(sum + t, _mm256_add_pd(_mm256_loadu_pd(sum + t), v));
+    norm4 = _mm256_fmadd_pd(v, v, norm4);
+  }
+  const __m128d half = _mm_add_pd(_mm256_castpd256_pd128(norm4), _mm256_extractf128_pd(norm4, 1));
+  double norm = _mm_cvtsd_f64(_mm_add_sd(half, _mm_unpackhi_pd(half, half)));
+  for (; t < d; ++t) {
+    sum[t] += row[t];
+    norm += row[t] * row[t];
+  }
+  counts[j] += 1;
+  return std::max(0.0, partial + norm);
+}
+
+struct StoreNearest {
+  std::int64_t* label;
+  double* partial;
+  RW_AVX2_INLINE void operator()(std::int64_t i, std::int64_t j, double p) const {
+    label[i] = j;
+    partial[i] = p;
+  }
+};
+
+__attribute__((target("avx2,fma"))) void search_avx2(const double* x, std::int64_t m, std::int64_t d, std::int64_t groups,
+                                                     const double* panels, const double* norms, std::int64_t* label,
+                                                     double* partial) {
+  search_rows(x, m, d, groups, panels, norms, StoreNearest{label, partial});
+}
+
+struct Accumulate {
+  const double* x;
+  std::int64_t d;
+  double* sums;
+  double* counts;
+  double total = 0;
+  RW_AVX2_INLINE void operator()(std::int64_t i, std::int64_t j, double p) { total += accumulate_row(x + i * d, d, j, p, sums, counts); }
+};
+
+// Search and accumulation in one walk: each group of four rows is added to its clusters while
+// it is still in L1 (the same order of additions as search, then accumulate_clusters).
+__attribute__((target("avx2,fma"))) double assign_avx2(const double* x, std::int64_t m, std::int64_t d, std::int64_t groups,
+                                                       const double* panels, const double* norms, double* sums, double* counts) {
+  Accumulate sink{x, d, sums, counts};
+  search_rows(x, m, d, groups, panels, norms, sink);
+  return sink.total;
 }
 
 __attribute__((target("avx2,fma"))) double accumulate_avx2(const double* x, std::int64_t m, std::int64_t d, const std::int64_t* label,
                                                            const double* partial, double* sums, double* counts) {
   double total = 0;
-  for (std::int64_t i = 0; i < m; ++i) {
-    const double* row = x + i * d;
-    double* sum = sums + label[i] * d;
-    __m256d norm4 = _mm256_setzero_pd();
-    std::int64_t t = 0;
-    for (; t + 4 <= d; t += 4) {
-      const __m256d v = _mm256_loadu_pd(row + t);
-      _mm256_storeu_pd(sum + t, _mm256_add_pd(_mm256_loadu_pd(sum + t), v));
-      norm4 = _mm256_fmadd_pd(v, v, norm4);
-    }
-    const __m128d half = _mm_add_pd(_mm256_castpd256_pd128(norm4), _mm256_extractf128_pd(norm4, 1));
-    double norm = _mm_cvtsd_f64(_mm_add_sd(half, _mm_unpackhi_pd(half, half)));
-    for (; t < d; ++t) {
-      sum[t] += row[t];
-      norm += row[t] * row[t];
-    }
-    counts[label[i]] += 1;
-    total += std::max(0.0, partial[i] + norm);
-  }
+  for (std::int64_t i = 0; i < m; ++i) total += accumulate_row(x + i * d, d, label[i], partial[i], sums, counts);
   return total;
 }
 
@@ -194,6 +234,23 @@ void NearestCenters::search_simd(const double* x, std::int64_t m, std::int64_t* 
 
 void NearestCenters::search(const double* x, std::int64_t m, std::int64_t* label, double* partial) const {
   search_simd(x, m, label, partial);
+}
+
+double NearestCenters::assign(const double* x, std::int64_t m, double* sums, double* counts) const {
+#ifdef RANKWISE_X86_KERNELS
+  if (rankwise::detail::cpu_has_avx2_fma())
+    return assign_avx2(x, m, d_, static_cast<std::int64_t>(norms_.size()) / kGroup, panels_.data(), norms_.data(), sums, counts);
+#endif
+  const auto tile = nearest_tile_rows(d_);
+  std::vector<std::int64_t> label(static_cast<std::size_t>(tile));
+  std::vector<double> partial(static_cast<std::size_t>(tile));
+  double total = 0;
+  for (std::int64_t t0 = 0; t0 < m; t0 += tile) {
+    const auto here = std::min(tile, m - t0);
+    search_portable(x + t0 * d_, here, label.data(), partial.data());
+    total += accumulate_clusters(x + t0 * d_, here, d_, label.data(), partial.data(), sums, counts);
+  }
+  return total;
 }
 
 double accumulate_clusters(const double* x, std::int64_t m, std::int64_t d, const std::int64_t* label, const double* partial,

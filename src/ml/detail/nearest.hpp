@@ -21,6 +21,12 @@ class NearestCenters {
   /// of ||c_j||² − 2 x_i·c_j. Local.
   void search(const double* x, std::int64_t m, std::int64_t* label, double* partial) const;
 
+  /// Searches the m rows of x and adds each to its nearest center's sums[j·d ...] and counts[j];
+  /// returns Σ max(0, partial + ||x||²). One walk over the rows (search and accumulation while
+  /// they are in L1); the same sums, in the same order, as `search` then `accumulate_clusters`.
+  /// Local.
+  double assign(const double* x, std::int64_t m, double* sums, double* counts) const;
+
   /// The two implementations, for tests; `search` picks one.
   void search_simd(const double* x, std::int64_t m, std::int64_t* label, double* partial) const;
   void search_portable(const double* x, std::int64_t m, std::int64_t* label, double* partial) const;

@@ -101,4 +101,25 @@ TEST(NearestCenters, AccumulateAddsRowsToTheirClusters) {
   }
 }
 
+TEST(NearestCenters, AssignIsSearchThenAccumulate) {
+  std::mt19937_64 rng(8);
+  std::uniform_real_distribution<double> u(-3, 3);
+  for (std::int64_t k : {1, 3, 8, 11})
+    for (std::int64_t d : {1, 2, 5, 20})
+      for (std::int64_t m : {0, 3, 4, 9, 257}) {
+        std::vector<double> x(static_cast<std::size_t>(m * d)), c(static_cast<std::size_t>(k * d));
+        for (auto& v : x) v = u(rng);
+        for (auto& v : c) v = u(rng);
+        const NearestCenters centers(c.data(), k, d);
+        std::vector<double> sums(static_cast<std::size_t>(k * d), 0.0), counts(static_cast<std::size_t>(k), 0.0);
+        const double inertia = centers.assign(x.data(), m, sums.data(), counts.data());
+        const auto r = run(centers, &NearestCenters::search_portable, x, m);
+        std::vector<double> want_sums(sums.size(), 0.0), want_counts(counts.size(), 0.0);
+        const double want = accumulate_clusters(x.data(), m, d, r.label.data(), r.partial.data(), want_sums.data(), want_counts.data());
+        EXPECT_EQ(counts, want_counts) << k << " " << d << " " << m;
+        for (std::size_t q = 0; q < sums.size(); ++q) EXPECT_NEAR(sums[q], want_sums[q], 1e-12);
+        EXPECT_NEAR(inertia, want, 1e-9 * (1 + want));
+      }
+}
+
 }  // namespace

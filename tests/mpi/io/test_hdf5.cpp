@@ -89,6 +89,39 @@ TEST(Hdf5, NeverWrittenChunksReadAsZero) {
     }
 }
 
+// A reduction straight over a file reads each block in slabs and reduces them in cache: the
+// same bits as reducing the blocks read whole (the persisted array), for every reduction kind,
+// blocks of two slabs and more, a last block of one short slab, a widened element type, and
+// more ranks than blocks.
+TEST(Hdf5, StreamedReductionsEqualInMemoryOnes) {
+  const auto path = scratch("stream.h5");
+  const std::int64_t rows = 600'001;
+  const auto X = rw::random::random({rows, 3}, rw::ChunkSpec{250'000, 3}, 5) * 10.0 - 3.0;
+  rw::io::Hdf5WriteOptions replace;
+  replace.overwrite = true;
+  rw::to_hdf5(X, path, "/X", replace);
+  rw::to_hdf5(X.astype<std::int32_t>(), path + ".i", "/I", replace);
+  for (const std::int64_t chunk : {250'000, 600'001, 400'000}) {
+    const auto F = rw::read_hdf5<double>(path, "/X", rw::ChunkSpec{chunk, 3});
+    const auto M = F.persist();
+    EXPECT_EQ(F.sum().compute(), M.sum().compute()) << chunk;
+    EXPECT_EQ(F.mean().compute(), M.mean().compute()) << chunk;
+    EXPECT_EQ(F.std().compute(), M.std().compute()) << chunk;
+    EXPECT_EQ(F.min().compute(), M.min().compute()) << chunk;
+    EXPECT_EQ(F.argmax().compute(), M.argmax().compute()) << chunk;
+    EXPECT_NEAR(F.sum().compute(), X.sum().compute(), 1e-9 * static_cast<double>(rows));
+    const auto I = rw::read_hdf5<double>(path + ".i", "/I", rw::ChunkSpec{chunk, 3});
+    EXPECT_EQ(I.sum().compute(), I.persist().sum().compute()) << chunk;
+  }
+  // Two blocks for three ranks: the third takes part in every read with nothing.
+  const auto few = rw::read_hdf5<double>(path, "/X", rw::ChunkSpec{300'001, 3});
+  EXPECT_EQ(few.sum().compute(), few.persist().sum().compute());
+  if (comm().is_root()) {
+    std::filesystem::remove(path);
+    std::filesystem::remove(path + ".i");
+  }
+}
+
 TEST(Hdf5, LazyExpressionsOverAFile) {
   const auto X = rw::read_hdf5<double>(layouts, "/contiguous_f64", rw::ChunkSpec{7, 3});
   const auto M = rw::from_ndarray(X.compute(), rw::ChunkSpec{7, 3});

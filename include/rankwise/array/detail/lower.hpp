@@ -185,7 +185,43 @@ graph::TaskId lower_full_reduction(Lowering& lowering, const ExprPtr<T>& e, Op o
   const auto owners = owners_of(*e);
   const auto name = label + "-" + std::to_string(serial);
   std::vector<graph::TaskId> partials;
-  for (auto b : round_order(owners)) {
+  // A reduction straight over a leaf that streams (an HDF5 file): one collective task per round
+  // reads this rank's block in slabs and reduces each while it is in cache — one pass over the
+  // data instead of a block written to memory and read back. The tiles, and so the result, are
+  // those of the block-at-once path.
+  if (const auto* leaf = dynamic_cast<const Stored<T>*>(e.get()); leaf && leaf->stream()) {
+    for (std::int64_t round = 0; round < leaf->stream()->rounds; ++round) {
+      graph::Task t;
+      t.key = {name + "-round", {round}};
+      t.label = label + " (streamed round)";
+      t.codec = graph::Codec::of<BlockPartial<Acc>>();
+      t.collective = [e, op, round](const Communicator& c, std::span<const graph::LocalInput>) {
+        const auto* stream = dynamic_cast<const Stored<T>&>(*e).stream();
+        Acc acc = op.init();
+        BlockContext ctx;
+        const auto block = stream->read(c, round, [&](std::int64_t b, const T* data, std::int64_t rows, std::int64_t first_row) {
+          // The slab as a block of its own: its shape, and its origin in the array.
+          ctx.shape = e->grid().block_shape(b);
+          ctx.shape[0] = rows;
+          ctx.origin = e->grid().block_origin(b);
+          ctx.origin[0] += first_row;
+          const auto size = shape_size(ctx.shape);
+          for (std::int64_t off = 0; off < size; off += kTile) {
+            const auto n = std::min(kTile, size - off);
+            if constexpr (NeedsPosition<Op, T>) {
+              GlobalWalk walk(ctx, e->shape(), off);
+              for (std::int64_t k = 0; k < n; ++k, walk.next()) op.add(acc, data[off + k], walk.global_flat());
+            } else {
+              op.add_tile(acc, data + off, n);
+            }
+          }
+        });
+        return graph::Value::of(BlockPartial<Acc>{block, acc});
+      };
+      partials.push_back(lowering.graph.append(std::move(t)));
+    }
+  }
+  for (auto b : partials.empty() ? round_order(owners) : std::vector<std::int64_t>{}) {
     graph::Task t;
     t.key = {name + "-partial", {b}};
     t.label = label + " (block)";
@@ -225,7 +261,8 @@ graph::TaskId lower_full_reduction(Lowering& lowering, const ExprPtr<T>& e, Op o
     auto all = allgatherv<BlockPartial<Acc>>(comm, mine).values;
     std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.block < b.block; });
     Acc acc = op.init();
-    for (const auto& p : all) op.merge(acc, p.acc);
+    for (const auto& p : all)
+      if (p.block >= 0) op.merge(acc, p.acc);  // -1: a streamed round in which a rank had no block
     return graph::Value::of(op.finish(acc));
   };
   return lowering.graph.append(std::move(combine));

@@ -1,9 +1,11 @@
 #pragma once
 // The concrete expression nodes: generators, stored leaves, elementwise maps, broadcasting.
 #include <functional>
+#include <memory>
 
 #include "rankwise/array/detail/expr.hpp"
 #include "rankwise/graph/value.hpp"
+#include "rankwise/runtime/communicator.hpp"
 
 namespace rankwise::array_detail {
 
@@ -97,6 +99,19 @@ class Generator final : public Expr<T> {
 
 /// Blocks that come from graph tasks: persisted data, file reads, materialised results.
 /// `make_task(lowering, b)` adds the task of block b and returns its id.
+/// How a stored leaf delivers a round's blocks in row slabs without holding a whole block (an
+/// HDF5 file: the reduction reads each slab while it is in cache, instead of a block that no
+/// cache holds). `read(comm, round, visit)` is collective: this rank's block of `round` (its
+/// return value, or -1) arrives as visit(block, data, rows, first_row) over consecutive
+/// whole-row slabs whose element counts are multiples of kTile (the last one excepted), so
+/// tiles fall where they fall in the whole block.
+template <class T>
+struct SlabStream {
+  using Visit = std::function<void(std::int64_t block, const T* data, std::int64_t rows, std::int64_t first_row)>;
+  std::int64_t rounds = 0;
+  std::function<std::int64_t(const Communicator&, std::int64_t round, const Visit&)> read;
+};
+
 template <class T>
 class Stored : public Expr<T>, public LeafBase {
  public:
@@ -123,11 +138,15 @@ class Stored : public Expr<T>, public LeafBase {
     if (id < 0) id = make_(lowering, b);
     return id;
   }
+  /// Slab streaming, for leaves that offer it (set once, before the leaf is shared).
+  void set_stream(std::shared_ptr<const SlabStream<T>> stream) { stream_ = std::move(stream); }
+  const SlabStream<T>* stream() const { return stream_.get(); }
 
  private:
   std::string name_;
   std::optional<OwnerMap> owners_;
   MakeTask make_;
+  std::shared_ptr<const SlabStream<T>> stream_;
 };
 
 /// out = f(x), elementwise; f may capture scalars.

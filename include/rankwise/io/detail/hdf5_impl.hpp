@@ -1,5 +1,7 @@
 #pragma once
 // Templates of io/hdf5.hpp: lowering reads and writes into collective rounds.
+#include <numeric>
+
 #include "rankwise/io/hdf5.hpp"
 #include "rankwise/runtime/agree.hpp"
 
@@ -33,6 +35,49 @@ graph::Value read_round(Hdf5Reader& reader, const Communicator& comm, const Bloc
   }
   read_slab(reader, start, count, block.data(), type_code<T>());
   return graph::Value::of(std::move(block));
+}
+
+/// Rows per slab of a block whose rows hold `per_row` elements: about 4 MiB (the slab stays in
+/// cache while it is reduced) and a whole number of kTile tiles.
+inline std::int64_t slab_rows(std::int64_t per_row, std::int64_t element_bytes) {
+  const std::int64_t align = array_detail::kTile / std::gcd(std::max<std::int64_t>(per_row, 1), array_detail::kTile);
+  const std::int64_t target = (std::int64_t{4} << 20) / std::max<std::int64_t>(per_row * element_bytes, 1);
+  return std::max<std::int64_t>(1, target / align) * align;
+}
+
+/// Round `round` in slabs (array_detail::SlabStream): every rank makes the same number of
+/// collective reads — as many as the round's largest block needs — with empty selections once
+/// its own block is done. Returns this rank's block, or -1. Collective.
+template <class T>
+std::int64_t stream_round(Hdf5Reader& reader, const Communicator& comm, const BlockGrid& grid, const array_detail::Rounds& rounds,
+                          std::int64_t round, const typename array_detail::SlabStream<T>::Visit& visit) {
+  const auto slabs_of = [&](std::int64_t b, std::int64_t& rows_per_slab) {
+    if (b < 0) return std::int64_t{0};
+    const auto shape = grid.block_shape(b);
+    rows_per_slab = slab_rows(shape_size(shape) / std::max<std::int64_t>(shape[0], 1), static_cast<std::int64_t>(sizeof(T)));
+    return (shape[0] + rows_per_slab - 1) / rows_per_slab;
+  };
+  std::int64_t calls = 0, unused = 0;
+  for (int r = 0; r < comm.size(); ++r) calls = std::max(calls, slabs_of(rounds.block(r, round), unused));
+  const auto b = rounds.block(comm.rank(), round);
+  std::int64_t rows_per_slab = 1;
+  const auto mine = slabs_of(b, rows_per_slab);
+  NDArray<T> slab(Shape{0});
+  for (std::int64_t k = 0; k < calls; ++k) {
+    std::vector<std::int64_t> start, count;
+    std::int64_t rows = 0;
+    if (k < mine) {
+      start = grid.block_origin(b);
+      count = grid.block_shape(b);
+      rows = std::min(rows_per_slab, count[0] - k * rows_per_slab);
+      start[0] += k * rows_per_slab;
+      count[0] = rows;
+      if (slab.size() < shape_size(count)) slab = NDArray<T>::uninitialized(count);
+    }
+    read_slab(reader, start, count, slab.data(), type_code<T>());
+    if (rows > 0) visit(b, slab.data(), rows, k * rows_per_slab);
+  }
+  return b;
 }
 
 /// Writing side: create (collective), write a round (collective), finish (close + rename).
@@ -93,7 +138,16 @@ Array<T> read_hdf5(const std::string& file, const std::string& dataset, const Ch
     pick.kernel = [](std::span<const graph::Value* const> in) { return *in[0]; };
     return lowering.graph.append(std::move(pick));
   };
-  return Array<T>(std::make_shared<array_detail::Stored<T>>("read_hdf5", info.shape, normalized, owners, make));
+  auto leaf = std::make_shared<array_detail::Stored<T>>("read_hdf5", info.shape, normalized, owners, make);
+  auto stream = std::make_shared<array_detail::SlabStream<T>>();
+  stream->rounds = rounds->count();
+  stream->read = [state, info, grid, rounds](const Communicator& c, std::int64_t round,
+                                            const typename array_detail::SlabStream<T>::Visit& visit) {
+    auto reader = detail::open_reader(state->first, state->second, info);
+    return detail::stream_round<T>(*reader, c, grid, *rounds, round, visit);
+  };
+  leaf->set_stream(std::move(stream));
+  return Array<T>(std::move(leaf));
 }
 
 template <class T>

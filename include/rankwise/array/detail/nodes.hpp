@@ -97,8 +97,6 @@ class Generator final : public Expr<T> {
   Fn fn_;
 };
 
-/// Blocks that come from graph tasks: persisted data, file reads, materialised results.
-/// `make_task(lowering, b)` adds the task of block b and returns its id.
 /// How a stored leaf delivers a round's blocks in row slabs without holding a whole block (an
 /// HDF5 file: the reduction reads each slab while it is in cache, instead of a block that no
 /// cache holds). `read(comm, round, visit)` is collective: this rank's block of `round` (its
@@ -112,6 +110,8 @@ struct SlabStream {
   std::function<std::int64_t(const Communicator&, std::int64_t round, const Visit&)> read;
 };
 
+/// Blocks that come from graph tasks: persisted data, file reads, materialised results.
+/// `make_task(lowering, b)` adds the task of block b and returns its id.
 template <class T>
 class Stored : public Expr<T>, public LeafBase {
  public:

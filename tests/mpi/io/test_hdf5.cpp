@@ -110,6 +110,14 @@ TEST(Hdf5, StreamedReductionsEqualInMemoryOnes) {
     EXPECT_EQ(F.min().compute(), M.min().compute()) << chunk;
     EXPECT_EQ(F.argmax().compute(), M.argmax().compute()) << chunk;
     EXPECT_NEAR(F.sum().compute(), X.sum().compute(), 1e-9 * static_cast<double>(rows));
+    // Elementwise expressions over the file stream too (a generator inside keyed on positions).
+    const auto noise = rw::random::random({rows, 3}, rw::ChunkSpec{chunk, 3}, 9);
+    EXPECT_EQ(rw::pow(F * 2.0 + 1.0, 2).sum().compute(), rw::pow(M * 2.0 + 1.0, 2).sum().compute()) << chunk;
+    EXPECT_EQ((F * F - F).mean().compute(), (M * M - M).mean().compute()) << chunk;
+    EXPECT_EQ((F + noise).argmin().compute(), (M + noise).argmin().compute()) << chunk;
+    // Not slab-safe (a slice): the block path, the same values.
+    const std::vector<rw::Slice> inner{{1, rows - 1, 1}, {0, 3, 1}};
+    EXPECT_EQ(F.slice(inner).sum().compute(), M.slice(inner).sum().compute()) << chunk;
     const auto I = rw::read_hdf5<double>(path + ".i", "/I", rw::ChunkSpec{chunk, 3});
     EXPECT_EQ(I.sum().compute(), I.persist().sum().compute()) << chunk;
   }

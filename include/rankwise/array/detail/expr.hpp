@@ -70,6 +70,10 @@ class NodeBase {
   virtual std::optional<OwnerMap> owners() const { return std::nullopt; }
   /// A short name for task labels ("random", "add", "sum").
   virtual std::string name() const = 0;
+  /// Whether element i of a block depends only on element i of its inputs' blocks and on its
+  /// position: then a reduction may evaluate the node on row slabs of a block (SlabStream).
+  /// Elementwise maps, generators and stored leaves are; slices, broadcasts, selections not.
+  virtual bool slab_safe() const { return false; }
   /// Creation number: the same on every rank, so task keys made from it agree.
   std::uint64_t serial() const noexcept { return serial_; }
 

@@ -174,6 +174,24 @@ struct BlockPartial {
 template <class Op, class T>
 concept NeedsPosition = requires { Op::needs_position; };
 
+/// The stored leaf of T that streams slabs (SlabStream) when `e` is slab-safe and every block of
+/// `e` needs exactly that leaf's block of the same index; else nullptr.
+template <class T>
+const Stored<T>* streaming_leaf(const Expr<T>& e) {
+  if (!e.slab_safe()) return nullptr;
+  const Stored<T>* found = nullptr;
+  std::vector<InputRef> refs;
+  for (std::int64_t b = 0; b < e.grid().size(); ++b) {
+    refs.clear();
+    e.required_inputs(e.grid().index(b), refs);
+    if (refs.size() != 1 || refs[0].block != b) return nullptr;
+    const auto* leaf = dynamic_cast<const Stored<T>*>(refs[0].leaf);
+    if (!leaf || !leaf->stream() || (found && leaf != found) || leaf->grid().size() != e.grid().size()) return nullptr;
+    found = leaf;
+  }
+  return found;
+}
+
 /// Adds a full reduction of `e` by `op`: one partial per block (owner-computes), then one
 /// collective task that gathers the partials and merges them in block order. Returns the
 /// collective's id; its value (Op::Out) is on every rank.
@@ -185,34 +203,36 @@ graph::TaskId lower_full_reduction(Lowering& lowering, const ExprPtr<T>& e, Op o
   const auto owners = owners_of(*e);
   const auto name = label + "-" + std::to_string(serial);
   std::vector<graph::TaskId> partials;
-  // A reduction straight over a leaf that streams (an HDF5 file): one collective task per round
-  // reads this rank's block in slabs and reduces each while it is in cache — one pass over the
-  // data instead of a block written to memory and read back. The tiles, and so the result, are
-  // those of the block-at-once path.
-  if (const auto* leaf = dynamic_cast<const Stored<T>*>(e.get()); leaf && leaf->stream()) {
+  // A reduction of an elementwise expression over one leaf that streams (an HDF5 file): one
+  // collective task per round reads this rank's block in slabs and reduces each while it is in
+  // cache — one pass over the data instead of a block written to memory and read back. The
+  // tiles, and so the result, are those of the block-at-once path.
+  if (const auto* leaf = streaming_leaf(*e)) {
     for (std::int64_t round = 0; round < leaf->stream()->rounds; ++round) {
       graph::Task t;
       t.key = {name + "-round", {round}};
       t.label = label + " (streamed round)";
       t.codec = graph::Codec::of<BlockPartial<Acc>>();
-      t.collective = [e, op, round](const Communicator& c, std::span<const graph::LocalInput>) {
-        const auto* stream = dynamic_cast<const Stored<T>&>(*e).stream();
+      t.collective = [e, leaf, op, round](const Communicator& c, std::span<const graph::LocalInput>) {
         Acc acc = op.init();
-        BlockContext ctx;
-        const auto block = stream->read(c, round, [&](std::int64_t b, const T* data, std::int64_t rows, std::int64_t first_row) {
-          // The slab as a block of its own: its shape, and its origin in the array.
-          ctx.shape = e->grid().block_shape(b);
+        T buffer[kTile];
+        const auto block = leaf->stream()->read(c, round, [&](std::int64_t b, const graph::Value& slab, std::int64_t rows,
+                                                            std::int64_t first_row) {
+          // The slab as a block of its own: its shape, its origin in the array, its data.
+          const InputRef ref{leaf, b};
+          const graph::Value* in = &slab;
+          BlockContext ctx{e->grid().index(b), e->grid().block_shape(b), e->grid().block_origin(b), {&ref, 1}, {&in, 1}, {}};
           ctx.shape[0] = rows;
-          ctx.origin = e->grid().block_origin(b);
           ctx.origin[0] += first_row;
           const auto size = shape_size(ctx.shape);
           for (std::int64_t off = 0; off < size; off += kTile) {
             const auto n = std::min(kTile, size - off);
+            const T* p = e->eval(ctx, off, n, buffer);
             if constexpr (NeedsPosition<Op, T>) {
               GlobalWalk walk(ctx, e->shape(), off);
-              for (std::int64_t k = 0; k < n; ++k, walk.next()) op.add(acc, data[off + k], walk.global_flat());
+              for (std::int64_t k = 0; k < n; ++k, walk.next()) op.add(acc, p[k], walk.global_flat());
             } else {
-              op.add_tile(acc, data + off, n);
+              op.add_tile(acc, p, n);
             }
           }
         });

@@ -91,6 +91,7 @@ class Generator final : public Expr<T> {
   }
   void required_inputs(const std::vector<std::int64_t>&, std::vector<InputRef>&) const override {}
   std::string name() const override { return name_; }
+  bool slab_safe() const override { return true; }
 
  private:
   std::string name_;
@@ -100,12 +101,13 @@ class Generator final : public Expr<T> {
 /// How a stored leaf delivers a round's blocks in row slabs without holding a whole block (an
 /// HDF5 file: the reduction reads each slab while it is in cache, instead of a block that no
 /// cache holds). `read(comm, round, visit)` is collective: this rank's block of `round` (its
-/// return value, or -1) arrives as visit(block, data, rows, first_row) over consecutive
+/// return value, or -1) arrives as visit(block, slab, rows, first_row) over consecutive
 /// whole-row slabs whose element counts are multiples of kTile (the last one excepted), so
 /// tiles fall where they fall in the whole block.
 template <class T>
 struct SlabStream {
-  using Visit = std::function<void(std::int64_t block, const T* data, std::int64_t rows, std::int64_t first_row)>;
+  /// `slab` holds an NDArray<T> whose first rows × (row length) elements are the slab.
+  using Visit = std::function<void(std::int64_t block, const graph::Value& slab, std::int64_t rows, std::int64_t first_row)>;
   std::int64_t rounds = 0;
   std::function<std::int64_t(const Communicator&, std::int64_t round, const Visit&)> read;
 };
@@ -131,6 +133,7 @@ class Stored : public Expr<T>, public LeafBase {
   }
   std::optional<OwnerMap> owners() const override { return owners_; }
   std::string name() const override { return name_; }
+  bool slab_safe() const override { return true; }
   graph::TaskId block_task(Lowering& lowering, std::int64_t b) const override {
     auto& ids = lowering.leaf_tasks[static_cast<const LeafBase*>(this)];
     if (ids.empty()) ids.assign(static_cast<std::size_t>(this->grid().size()), -1);
@@ -173,6 +176,7 @@ class Unary final : public Expr<R> {
   }
   std::optional<OwnerMap> owners() const override { return x_->owners(); }
   std::string name() const override { return name_; }
+  bool slab_safe() const override { return x_->slab_safe(); }
 
  private:
   std::string name_;
@@ -209,6 +213,7 @@ class Binary final : public Expr<R> {
     return o ? o : y_->owners();
   }
   std::string name() const override { return name_; }
+  bool slab_safe() const override { return x_->slab_safe() && y_->slab_safe(); }
 
  private:
   std::string name_;

@@ -62,7 +62,14 @@ std::int64_t stream_round(Hdf5Reader& reader, const Communicator& comm, const Bl
   const auto b = rounds.block(comm.rank(), round);
   std::int64_t rows_per_slab = 1;
   const auto mine = slabs_of(b, rows_per_slab);
-  NDArray<T> slab(Shape{0});
+  // One slab buffer for the round, shared as a graph value (what a fused evaluation reads).
+  auto slab = std::make_shared<NDArray<T>>(Shape{0});
+  if (mine > 0) {
+    auto first = grid.block_shape(b);
+    first[0] = std::min(rows_per_slab, first[0]);
+    *slab = NDArray<T>::uninitialized(first);
+  }
+  const auto value = graph::Value::share<NDArray<T>>(slab);
   for (std::int64_t k = 0; k < calls; ++k) {
     std::vector<std::int64_t> start, count;
     std::int64_t rows = 0;
@@ -72,10 +79,9 @@ std::int64_t stream_round(Hdf5Reader& reader, const Communicator& comm, const Bl
       rows = std::min(rows_per_slab, count[0] - k * rows_per_slab);
       start[0] += k * rows_per_slab;
       count[0] = rows;
-      if (slab.size() < shape_size(count)) slab = NDArray<T>::uninitialized(count);
     }
-    read_slab(reader, start, count, slab.data(), type_code<T>());
-    if (rows > 0) visit(b, slab.data(), rows, k * rows_per_slab);
+    read_slab(reader, start, count, slab->data(), type_code<T>());
+    if (rows > 0) visit(b, value, rows, k * rows_per_slab);
   }
   return b;
 }

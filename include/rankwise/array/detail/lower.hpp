@@ -174,6 +174,23 @@ struct BlockPartial {
 template <class Op, class T>
 concept NeedsPosition = requires { Op::needs_position; };
 
+/// Folds the elements of the block (or slab) described by `ctx` into `acc`, tile by tile.
+template <class T, class Op>
+void reduce_tiles(const Expr<T>& e, const BlockContext& ctx, const Op& op, typename Op::Acc& acc) {
+  const auto size = shape_size(ctx.shape);
+  T buffer[kTile];
+  for (std::int64_t off = 0; off < size; off += kTile) {
+    const auto n = std::min(kTile, size - off);
+    const T* p = e.eval(ctx, off, n, buffer);
+    if constexpr (NeedsPosition<Op, T>) {
+      GlobalWalk walk(ctx, e.shape(), off);
+      for (std::int64_t k = 0; k < n; ++k, walk.next()) op.add(acc, p[k], walk.global_flat());
+    } else {
+      op.add_tile(acc, p, n);
+    }
+  }
+}
+
 /// The stored leaf of T that streams slabs (SlabStream) when `e` is slab-safe and every block of
 /// `e` needs exactly that leaf's block of the same index; else nullptr.
 template <class T>
@@ -215,7 +232,6 @@ graph::TaskId lower_full_reduction(Lowering& lowering, const ExprPtr<T>& e, Op o
       t.codec = graph::Codec::of<BlockPartial<Acc>>();
       t.collective = [e, leaf, op, round](const Communicator& c, std::span<const graph::LocalInput>) {
         Acc acc = op.init();
-        T buffer[kTile];
         const auto block = leaf->stream()->read(c, round, [&](std::int64_t b, const graph::Value& slab, std::int64_t rows,
                                                             std::int64_t first_row) {
           // The slab as a block of its own: its shape, its origin in the array, its data.
@@ -224,51 +240,31 @@ graph::TaskId lower_full_reduction(Lowering& lowering, const ExprPtr<T>& e, Op o
           BlockContext ctx{e->grid().index(b), e->grid().block_shape(b), e->grid().block_origin(b), {&ref, 1}, {&in, 1}, {}};
           ctx.shape[0] = rows;
           ctx.origin[0] += first_row;
-          const auto size = shape_size(ctx.shape);
-          for (std::int64_t off = 0; off < size; off += kTile) {
-            const auto n = std::min(kTile, size - off);
-            const T* p = e->eval(ctx, off, n, buffer);
-            if constexpr (NeedsPosition<Op, T>) {
-              GlobalWalk walk(ctx, e->shape(), off);
-              for (std::int64_t k = 0; k < n; ++k, walk.next()) op.add(acc, p[k], walk.global_flat());
-            } else {
-              op.add_tile(acc, p, n);
-            }
-          }
+          reduce_tiles(*e, ctx, op, acc);
         });
         return graph::Value::of(BlockPartial<Acc>{block, acc});
       };
       partials.push_back(lowering.graph.append(std::move(t)));
     }
-  }
-  for (auto b : partials.empty() ? round_order(owners) : std::vector<std::int64_t>{}) {
-    graph::Task t;
-    t.key = {name + "-partial", {b}};
-    t.label = label + " (block)";
-    auto refs = block_inputs(lowering, *e, b, t.inputs);
-    t.kernel = [e, b, op, refs = std::move(refs)](std::span<const graph::Value* const> in) {
-      BlockContext ctx{e->grid().index(b), e->grid().block_shape(b), e->grid().block_origin(b), refs, in, {}};
-      const auto size = shape_size(ctx.shape);
-      Acc acc = op.init();
-      T buffer[kTile];
-      for (std::int64_t off = 0; off < size; off += kTile) {
-        const auto n = std::min(kTile, size - off);
-        const T* p = e->eval(ctx, off, n, buffer);
-        if constexpr (NeedsPosition<Op, T>) {
-          GlobalWalk walk(ctx, e->shape(), off);
-          for (std::int64_t k = 0; k < n; ++k, walk.next()) op.add(acc, p[k], walk.global_flat());
-        } else {
-          op.add_tile(acc, p, n);
-        }
-      }
-      return graph::Value::of(BlockPartial<Acc>{b, acc});
-    };
-    t.codec = graph::Codec::of<BlockPartial<Acc>>();
-    t.owner_map = owners;
-    t.block = b;
-    t.output_bytes = sizeof(BlockPartial<Acc>);
-    t.cost = static_cast<double>(shape_size(e->grid().block_shape(b)) * static_cast<std::int64_t>(sizeof(T))) / 4e9;
-    partials.push_back(lowering.graph.append(std::move(t)));
+  } else {
+    for (auto b : round_order(owners)) {
+      graph::Task t;
+      t.key = {name + "-partial", {b}};
+      t.label = label + " (block)";
+      auto refs = block_inputs(lowering, *e, b, t.inputs);
+      t.kernel = [e, b, op, refs = std::move(refs)](std::span<const graph::Value* const> in) {
+        const BlockContext ctx{e->grid().index(b), e->grid().block_shape(b), e->grid().block_origin(b), refs, in, {}};
+        Acc acc = op.init();
+        reduce_tiles(*e, ctx, op, acc);
+        return graph::Value::of(BlockPartial<Acc>{b, acc});
+      };
+      t.codec = graph::Codec::of<BlockPartial<Acc>>();
+      t.owner_map = owners;
+      t.block = b;
+      t.output_bytes = sizeof(BlockPartial<Acc>);
+      t.cost = static_cast<double>(shape_size(e->grid().block_shape(b)) * static_cast<std::int64_t>(sizeof(T))) / 4e9;
+      partials.push_back(lowering.graph.append(std::move(t)));
+    }
   }
   graph::Task combine;
   combine.key = {name, {}};

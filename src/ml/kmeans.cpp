@@ -8,11 +8,13 @@
 #include <algorithm>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "ml/detail/common.hpp"
 #include "ml/detail/draws.hpp"
+#include "ml/detail/mixed_lloyd.hpp"
 #include "ml/detail/nearest.hpp"
 
 namespace rankwise::ml {
@@ -58,9 +60,7 @@ void for_nearest(const double* x, std::int64_t m, const double* c, std::int64_t 
     const double* xt = x + t0 * d;
     centers.search(xt, here, label.data(), partial.data());
     for (std::int64_t i = 0; i < here; ++i) {
-      double xn = 0;
-      for (std::int64_t t = 0; t < d; ++t) xn += xt[i * d + t] * xt[i * d + t];
-      f(t0 + i, label[static_cast<std::size_t>(i)], std::max(0.0, partial[static_cast<std::size_t>(i)] + xn));
+      f(t0 + i, label[static_cast<std::size_t>(i)], std::max(0.0, partial[static_cast<std::size_t>(i)] + centers.row_offset(xt + i * d)));
     }
   }
 }
@@ -270,6 +270,17 @@ struct Assignment {
   double inertia = 0;
 };
 
+// The per-block [sums, counts(, inertia)] added up in block order. Collective.
+Assignment totals(const std::vector<std::vector<double>>& partials, const Rows& rows, std::int64_t k, std::size_t width) {
+  const auto d = rows.d;
+  const auto total = sum_blocks(partials, rows, width);
+  Assignment a;
+  a.sums.assign(total.begin(), total.begin() + k * d);
+  a.counts.assign(total.begin() + k * d, total.begin() + k * d + k);
+  if (width > static_cast<std::size_t>(k * d + k)) a.inertia = total.back();
+  return a;
+}
+
 // One E-step over all rows: per-cluster sums and counts and the inertia (one collective). Each
 // block is one walk (NearestCenters::assign): a row is added to its cluster right after its
 // search, while it is in L1 (one pass over X from memory).
@@ -282,12 +293,7 @@ Assignment assign(const Rows& rows, const std::vector<double>& centers, std::int
     auto& part = partials[b];
     part[width - 1] = nearest.assign(rows.at(b).data(), rows_of(rows.at(b)), part.data(), part.data() + k * d);
   }
-  const auto total = sum_blocks(partials, rows, width);
-  Assignment a;
-  a.sums.assign(total.begin(), total.begin() + k * d);
-  a.counts.assign(total.begin() + k * d, total.begin() + k * d + k);
-  a.inertia = total.back();
-  return a;
+  return totals(partials, rows, k, width);
 }
 
 }  // namespace
@@ -299,6 +305,8 @@ KMeans& KMeans::fit(const Array<double>& X) {
                  "KMeans: need max_iter >= 1, n_init >= 1, init_max_iter >= 0, oversampling_factor > 0 and tol >= 0");
   RANKWISE_CHECK(p.init == "k-means||" || p.init == "k-means++" || p.init == "random", ValueError,
                  "KMeans: init must be \"k-means||\", \"k-means++\" or \"random\", got \"" + p.init + "\"");
+  RANKWISE_CHECK(p.algorithm == "auto" || p.algorithm == "lloyd" || p.algorithm == "mixed", ValueError,
+                 "KMeans: algorithm must be \"auto\", \"lloyd\" or \"mixed\", got \"" + p.algorithm + "\"");
   const auto rows = local_rows(X, "KMeans.fit");
   RANKWISE_CHECK(rows.n >= p.n_clusters, ValueError,
                  fmt::format("KMeans.fit: n_samples={} should be >= n_clusters={}", rows.n, p.n_clusters));
@@ -325,6 +333,8 @@ KMeans& KMeans::fit(const Array<double>& X) {
   for (std::int64_t t = 0; t < d; ++t) mean_var += m2[static_cast<std::size_t>(t)] / static_cast<double>(rows.n);
   const double tol = p.tol * mean_var / static_cast<double>(d);
 
+  std::optional<MixedLloyd> mixed;  // the float32 copy serves every trial
+  if (p.algorithm == "mixed" || (p.algorithm == "auto" && NearestCenters::simd_available())) mixed.emplace(rows, k, mu);
   double best_inertia = std::numeric_limits<double>::infinity();
   for (int trial = 0; trial < std::max(1, p.n_init); ++trial) {
     const std::uint64_t seed = p.random_state * 1000003u + static_cast<std::uint64_t>(trial);
@@ -334,9 +344,10 @@ KMeans& KMeans::fit(const Array<double>& X) {
                                                               const auto r = fetch_rows(rows, random_rows(k, rows.n, seed, 700));
                                                               return std::vector<double>(r.data(), r.data() + r.size());
                                                             }();
+    if (mixed) mixed->restart();
     int iter = 0;
     for (; iter < p.max_iter; ++iter) {
-      const auto a = assign(rows, centers, k);
+      const auto a = mixed ? totals(mixed->assign(centers), rows, k, static_cast<std::size_t>(k * d + k)) : assign(rows, centers, k);
       double shift = 0;
       for (std::int64_t j = 0; j < k; ++j) {
         if (a.counts[static_cast<std::size_t>(j)] == 0) continue;  // an empty cluster keeps its center
@@ -421,7 +432,7 @@ void KMeans::save(const std::string& path) const {
   m.whole_numbers = {{"n_clusters", params_.n_clusters}, {"init_max_iter", params_.init_max_iter}, {"max_iter", params_.max_iter},
                      {"n_init", params_.n_init}, {"random_state", static_cast<std::int64_t>(params_.random_state)},
                      {"n_iter_", n_iter_}};
-  m.strings = {{"init", params_.init}};
+  m.strings = {{"init", params_.init}, {"algorithm", params_.algorithm}};
   m.arrays = {{"cluster_centers_", centers_}};
   write_model(path, m);
 }
@@ -437,6 +448,7 @@ KMeans KMeans::load(const std::string& path) {
   p.n_init = static_cast<int>(m.number("n_init"));
   p.random_state = static_cast<std::uint64_t>(m.number("random_state"));
   p.init = m.text("init");
+  if (m.strings.count("algorithm")) p.algorithm = m.text("algorithm");  // absent in files from before it existed
   KMeans km(p);
   km.centers_ = m.array("cluster_centers_");
   km.inertia_ = m.number("inertia_");

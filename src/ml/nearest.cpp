@@ -23,20 +23,45 @@ namespace {
 constexpr std::int64_t kGroup = 8;  // centers per register block (two vectors of four)
 }
 
+std::vector<double> center_shift(const double* centers, std::int64_t k, std::int64_t d) {
+  std::vector<double> shift(static_cast<std::size_t>(d), 0.0);
+  for (std::int64_t t = 0; t < d; ++t) {
+    double mean = 0;
+    for (std::int64_t j = 0; j < k; ++j) mean += centers[j * d + t] / static_cast<double>(k);
+    // 20 significant bits: as good a center, and c − s stays exact for data with short
+    // mantissas (integers, halves), so exact ties stay exact and go to the lowest index.
+    if (mean != 0) {
+      const int e = std::ilogb(mean);
+      mean = std::ldexp(std::round(std::ldexp(mean, 19 - e)), e - 19);
+    }
+    shift[static_cast<std::size_t>(t)] = mean;
+  }
+  return shift;
+}
+
 NearestCenters::NearestCenters(const double* centers, std::int64_t k, std::int64_t d)
-    : k_(k), d_(d), centers_(centers, centers + k * d) {
+    : k_(k), d_(d), shift_(center_shift(centers, k, d)), centers_(static_cast<std::size_t>(k * d)) {
+  // Centered: the partial's rounding error scales with the distances from the shift, not from
+  // the origin (data around 10⁶ keeps its digits).
   const auto groups = (k + kGroup - 1) / kGroup;
   norms_.assign(static_cast<std::size_t>(groups * kGroup), std::numeric_limits<double>::infinity());
   panels_.assign(static_cast<std::size_t>(groups * kGroup * d), 0.0);
   for (std::int64_t j = 0; j < k; ++j) {
     double s = 0;
     for (std::int64_t t = 0; t < d; ++t) {
-      const double v = centers[j * d + t];
+      const double v = centers[j * d + t] - shift_[static_cast<std::size_t>(t)];
+      centers_[static_cast<std::size_t>(j * d + t)] = v;
       panels_[static_cast<std::size_t>((j / kGroup) * kGroup * d + t * kGroup + j % kGroup)] = -2 * v;
-      s += v * v;
+      s += v * (v + 2 * shift_[static_cast<std::size_t>(t)]);  // ||c'||² + 2 shift·c'
     }
     norms_[static_cast<std::size_t>(j)] = s;
   }
+}
+
+double NearestCenters::row_offset(const double* row) const {
+  double s = 0;
+  for (std::int64_t t = 0; t < d_; ++t) s += (row[t] - shift_[static_cast<std::size_t>(t)]) * (row[t] - shift_[static_cast<std::size_t>(t)]);
+  return s;
 }
 
 std::int64_t nearest_tile_rows(std::int64_t d) {
@@ -150,8 +175,8 @@ RW_AVX2_INLINE void search_rows(const double* x, std::int64_t m, std::int64_t d,
   }
 }
 
-// Adds row to sums[j·d ...] and one to counts[j]; returns max(0, partial + ||row||²).
-RW_AVX2_INLINE double accumulate_row(const double* row, std::int64_t d, std::int64_t j, double partial, double* sums,
+// Adds row to sums[j·d ...] and one to counts[j]; returns max(0, partial + ||row − shift||²).
+RW_AVX2_INLINE double accumulate_row(const double* row, std::int64_t d, const double* shift, std::int64_t j, double partial, double* sums,
                                      double* counts) {
   double* sum = sums + j * d;
   __m256d norm4 = _mm256_setzero_pd();
@@ -159,13 +184,14 @@ RW_AVX2_INLINE double accumulate_row(const double* row, std::int64_t d, std::int
   for (; t + 4 <= d; t += 4) {
     const __m256d v = _mm256_loadu_pd(row + t);
     _mm256_storeu_pd(sum + t, _mm256_add_pd(_mm256_loadu_pd(sum + t), v));
-    norm4 = _mm256_fmadd_pd(v, v, norm4);
+    const __m256d centered = _mm256_sub_pd(v, _mm256_loadu_pd(shift + t));
+    norm4 = _mm256_fmadd_pd(centered, centered, norm4);
   }
   const __m128d half = _mm_add_pd(_mm256_castpd256_pd128(norm4), _mm256_extractf128_pd(norm4, 1));
   double norm = _mm_cvtsd_f64(_mm_add_sd(half, _mm_unpackhi_pd(half, half)));
   for (; t < d; ++t) {
     sum[t] += row[t];
-    norm += row[t] * row[t];
+    norm += (row[t] - shift[t]) * (row[t] - shift[t]);
   }
   counts[j] += 1;
   return std::max(0.0, partial + norm);
@@ -189,25 +215,28 @@ __attribute__((target("avx2,fma"))) void search_avx2(const double* x, std::int64
 struct Accumulate {
   const double* x;
   std::int64_t d;
+  const double* shift;
   double* sums;
   double* counts;
   double total = 0;
-  RW_AVX2_INLINE void operator()(std::int64_t i, std::int64_t j, double p) { total += accumulate_row(x + i * d, d, j, p, sums, counts); }
+  RW_AVX2_INLINE void operator()(std::int64_t i, std::int64_t j, double p) { total += accumulate_row(x + i * d, d, shift, j, p, sums, counts); }
 };
 
 // Search and accumulation in one walk: each group of four rows is added to its clusters while
 // it is still in L1 (the same order of additions as search, then accumulate_clusters).
-__attribute__((target("avx2,fma"))) double assign_avx2(const double* x, std::int64_t m, std::int64_t d, std::int64_t groups,
-                                                       const double* panels, const double* norms, double* sums, double* counts) {
-  Accumulate sink{x, d, sums, counts};
+__attribute__((target("avx2,fma"))) double assign_avx2(const double* x, std::int64_t m, std::int64_t d, const double* shift,
+                                                       std::int64_t groups, const double* panels, const double* norms, double* sums,
+                                                       double* counts) {
+  Accumulate sink{x, d, shift, sums, counts};
   search_rows(x, m, d, groups, panels, norms, sink);
   return sink.total;
 }
 
-__attribute__((target("avx2,fma"))) double accumulate_avx2(const double* x, std::int64_t m, std::int64_t d, const std::int64_t* label,
-                                                           const double* partial, double* sums, double* counts) {
+__attribute__((target("avx2,fma"))) double accumulate_avx2(const double* x, std::int64_t m, std::int64_t d, const double* shift,
+                                                           const std::int64_t* label, const double* partial, double* sums,
+                                                           double* counts) {
   double total = 0;
-  for (std::int64_t i = 0; i < m; ++i) total += accumulate_row(x + i * d, d, label[i], partial[i], sums, counts);
+  for (std::int64_t i = 0; i < m; ++i) total += accumulate_row(x + i * d, d, shift, label[i], partial[i], sums, counts);
   return total;
 }
 
@@ -239,7 +268,7 @@ void NearestCenters::search(const double* x, std::int64_t m, std::int64_t* label
 double NearestCenters::assign(const double* x, std::int64_t m, double* sums, double* counts) const {
 #ifdef RANKWISE_X86_KERNELS
   if (rankwise::detail::cpu_has_avx2_fma())
-    return assign_avx2(x, m, d_, static_cast<std::int64_t>(norms_.size()) / kGroup, panels_.data(), norms_.data(), sums, counts);
+    return assign_avx2(x, m, d_, shift_.data(), static_cast<std::int64_t>(norms_.size()) / kGroup, panels_.data(), norms_.data(), sums, counts);
 #endif
   const auto tile = nearest_tile_rows(d_);
   std::vector<std::int64_t> label(static_cast<std::size_t>(tile));
@@ -248,15 +277,15 @@ double NearestCenters::assign(const double* x, std::int64_t m, double* sums, dou
   for (std::int64_t t0 = 0; t0 < m; t0 += tile) {
     const auto here = std::min(tile, m - t0);
     search_portable(x + t0 * d_, here, label.data(), partial.data());
-    total += accumulate_clusters(x + t0 * d_, here, d_, label.data(), partial.data(), sums, counts);
+    total += accumulate_clusters(x + t0 * d_, here, d_, shift_.data(), label.data(), partial.data(), sums, counts);
   }
   return total;
 }
 
-double accumulate_clusters(const double* x, std::int64_t m, std::int64_t d, const std::int64_t* label, const double* partial,
-                           double* sums, double* counts) {
+double accumulate_clusters(const double* x, std::int64_t m, std::int64_t d, const double* shift, const std::int64_t* label,
+                           const double* partial, double* sums, double* counts) {
 #ifdef RANKWISE_X86_KERNELS
-  if (rankwise::detail::cpu_has_avx2_fma()) return accumulate_avx2(x, m, d, label, partial, sums, counts);
+  if (rankwise::detail::cpu_has_avx2_fma()) return accumulate_avx2(x, m, d, shift, label, partial, sums, counts);
 #endif
   double total = 0;
   for (std::int64_t i = 0; i < m; ++i) {
@@ -265,7 +294,7 @@ double accumulate_clusters(const double* x, std::int64_t m, std::int64_t d, cons
     double norm = 0;
     for (std::int64_t t = 0; t < d; ++t) {
       sum[t] += row[t];
-      norm += row[t] * row[t];
+      norm += (row[t] - shift[t]) * (row[t] - shift[t]);
     }
     counts[label[i]] += 1;
     total += std::max(0.0, partial[i] + norm);

@@ -135,10 +135,13 @@ TEST(KMeans, TheSameModelAtAnyRankCountAndChunking) {
 TEST(KMeans, BitwiseIdenticalAtEveryRankCount) {
   const auto& world = rw::testing::comm();
   const auto fit = [] {
-    rw::ml::KMeans km({.n_clusters = 4, .n_init = 2, .random_state = 11});
-    km.fit(X_of("blobs", 23));
-    std::vector<double> out(km.cluster_centers().data(), km.cluster_centers().data() + km.cluster_centers().size());
-    out.push_back(km.inertia());
+    std::vector<double> out;
+    for (const std::string algorithm : {"lloyd", "mixed"}) {
+      rw::ml::KMeans km({.n_clusters = 4, .n_init = 2, .random_state = 11, .algorithm = algorithm});
+      km.fit(X_of("blobs", 23));
+      out.insert(out.end(), km.cluster_centers().data(), km.cluster_centers().data() + km.cluster_centers().size());
+      out.push_back(km.inertia());
+    }
     return out;
   };
   const auto whole = fit();
@@ -158,6 +161,31 @@ TEST(KMeans, BitwiseIdenticalAtEveryRankCount) {
     again.fit(X_of("multinomial", 23), y_of<std::int64_t>("multinomial", 23));
     EXPECT_EQ(std::vector<double>(again.coef().data(), again.coef().data() + again.coef().size()), w);
   }
+}
+
+// The float32 search with float64 re-checks ("mixed") takes the same steps as the float64
+// search ("lloyd"): the same number of iterations and the same centers up to rounding in the
+// sums (one row assigned differently in any iteration would move a center by far more), on
+// blobs, on uniform rows with no structure, and on rows around 10⁶ (centered for float32).
+TEST(KMeans, MixedPrecisionTakesTheFloat64Steps) {
+  auto uniform = rw::random::random({3000, 7}, {700, 7}, 4).persist();
+  const std::vector<std::pair<std::string, rw::Array<double>>> data{
+      {"blobs", X_of("blobs", 70)}, {"uniform", uniform}, {"far", (uniform * 3.0 + 1e6).persist()}};
+  for (const auto& [name, X] : data)
+    for (const std::string init : {"k-means||", "random"}) {
+      SCOPED_TRACE(name + " " + init);
+      const auto fit = [&](const std::string& algorithm) {
+        rw::ml::KMeans km({.n_clusters = 6, .init = init, .max_iter = 40, .tol = 0, .random_state = 5, .algorithm = algorithm});
+        km.fit(X);
+        return km;
+      };
+      const auto plain = fit("lloyd"), mixed = fit("mixed");
+      EXPECT_EQ(mixed.n_iter(), plain.n_iter());
+      const auto& a = plain.cluster_centers();
+      const auto& b = mixed.cluster_centers();
+      for (std::int64_t i = 0; i < a.size(); ++i) EXPECT_NEAR(b.data()[i], a.data()[i], 1e-12 * std::max(1.0, std::fabs(a.data()[i])));
+      EXPECT_NEAR(mixed.inertia(), plain.inertia(), 1e-9 * plain.inertia());
+    }
 }
 
 TEST(KMeans, BlobsFromTheCounterBasedGenerator) {
@@ -193,6 +221,7 @@ TEST(KMeans, SaveLoadPredict) {
   EXPECT_EQ(back.inertia(), km.inertia());
   EXPECT_EQ(back.n_iter(), km.n_iter());
   EXPECT_EQ(back.params().init, "k-means||");
+  EXPECT_EQ(back.params().algorithm, "auto");
   const auto a = km.predict(X_of("blobs", 23)).compute(), b = back.predict(X_of("blobs", 23)).compute();
   for (std::int64_t i = 0; i < a.size(); ++i) EXPECT_EQ(a.data()[i], b.data()[i]);
 }
@@ -231,6 +260,8 @@ TEST(KMeans, UserErrors) {
     EXPECT_NE(std::string(e.what()).find("NaN at row 123, column 1"), std::string::npos) << e.what();
   }
   EXPECT_THROW(rw::ml::KMeans::load(temp_path("missing.h5")), rw::IoError);
+  rw::ml::KMeans elkan({.n_clusters = 3, .algorithm = "elkan"});
+  EXPECT_THROW(elkan.fit(X_of("blobs", 70)), rw::ValueError);
 }
 
 // ---- linear models --------------------------------------------------------------------------------

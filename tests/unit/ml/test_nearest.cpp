@@ -4,6 +4,7 @@
 // rows), ties, and the per-cluster accumulation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -33,8 +34,15 @@ void expect_nearest(const std::vector<double>& x, std::int64_t m, const std::vec
                     const Result& got, const char* which) {
   for (std::int64_t i = 0; i < m; ++i) {
     std::vector<double> dist(static_cast<std::size_t>(k));
+    // The partial is the squared distance less ||x − s||², s the centers' mean.
     double xn = 0;
-    for (std::int64_t t = 0; t < d; ++t) xn += x[i * d + t] * x[i * d + t];
+    const auto shift = rankwise::ml::detail::center_shift(c.data(), k, d);
+    for (std::int64_t t = 0; t < d; ++t) {
+      double s = 0;  // the centers' mean, to the shift's 20 bits
+      for (std::int64_t j = 0; j < k; ++j) s += c[j * d + t] / static_cast<double>(k);
+      EXPECT_NEAR(shift[t], s, 1e-5 * std::fabs(s));
+      xn += (x[i * d + t] - shift[t]) * (x[i * d + t] - shift[t]);
+    }
     for (std::int64_t j = 0; j < k; ++j)
       for (std::int64_t t = 0; t < d; ++t) dist[j] += (x[i * d + t] - c[j * d + t]) * (x[i * d + t] - c[j * d + t]);
     const auto label = got.label[i];
@@ -62,6 +70,28 @@ TEST(NearestCenters, BothPathsFindTheNearestCenterForEveryShape) {
       }
 }
 
+TEST(NearestCenters, FarFromTheOriginDistancesKeepTheirDigits) {
+  // Rows and centers around 10⁶: ||x||² ≈ 10¹³, so an uncentered ||c||² − 2x·c would lose
+  // about 10⁻³ of absolute accuracy; centered on the centers' mean it keeps ~10⁻⁹.
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> u(-3, 3);
+  const std::int64_t k = 5, d = 6, m = 41;
+  std::vector<double> x(static_cast<std::size_t>(m * d)), c(static_cast<std::size_t>(k * d));
+  for (auto& v : x) v = 1e6 + u(rng);
+  for (auto& v : c) v = 1e6 + u(rng);
+  const NearestCenters centers(c.data(), k, d);
+  for (Search s : {&NearestCenters::search_portable, &NearestCenters::search_simd}) {
+    const auto r = run(centers, s, x, m);
+    for (std::int64_t i = 0; i < m; ++i) {
+      std::vector<double> dist(static_cast<std::size_t>(k), 0.0);
+      for (std::int64_t j = 0; j < k; ++j)
+        for (std::int64_t t = 0; t < d; ++t) dist[j] += (x[i * d + t] - c[j * d + t]) * (x[i * d + t] - c[j * d + t]);
+      EXPECT_NEAR(dist[r.label[i]], *std::min_element(dist.begin(), dist.end()), 1e-7);
+      EXPECT_NEAR(r.partial[i] + centers.row_offset(x.data() + i * d), dist[r.label[i]], 1e-7) << "row " << i;
+    }
+  }
+}
+
 TEST(NearestCenters, TiesGoToTheLowestIndexAsInArgmin) {
   // Rows on the perpendicular bisectors: equidistant from several centers, exactly.
   const std::int64_t d = 2;
@@ -78,6 +108,7 @@ TEST(NearestCenters, TiesGoToTheLowestIndexAsInArgmin) {
 TEST(NearestCenters, AccumulateAddsRowsToTheirClusters) {
   for (std::int64_t d : {1, 3, 4, 7, 20}) {
     const std::int64_t m = 9, k = 3;
+    const std::vector<double> shift(static_cast<std::size_t>(d), 0.75);
     std::vector<double> x(static_cast<std::size_t>(m * d));
     for (std::size_t q = 0; q < x.size(); ++q) x[q] = static_cast<double>(q % 7) - 2.5;
     const std::vector<std::int64_t> label{2, 0, 2, 1, 2, 0, 0, 2, 1};
@@ -87,14 +118,14 @@ TEST(NearestCenters, AccumulateAddsRowsToTheirClusters) {
     for (std::int64_t i = 0; i < m; ++i) {
       double xn = 0;
       for (std::int64_t t = 0; t < d; ++t) {
-        xn += x[i * d + t] * x[i * d + t];
+        xn += (x[i * d + t] - 0.75) * (x[i * d + t] - 0.75);
         want_sums[label[i] * d + t] += x[i * d + t];
       }
       partial[i] = -xn + static_cast<double>(i) - 4;  // some negative totals: clamped to zero
       want_total += std::max(0.0, static_cast<double>(i) - 4);
       want_counts[label[i]] += 1;
     }
-    const double total = accumulate_clusters(x.data(), m, d, label.data(), partial.data(), sums.data(), counts.data());
+    const double total = accumulate_clusters(x.data(), m, d, shift.data(), label.data(), partial.data(), sums.data(), counts.data());
     EXPECT_NEAR(total, want_total, 1e-9) << d;
     for (std::size_t q = 0; q < sums.size(); ++q) EXPECT_NEAR(sums[q], want_sums[q], 1e-12) << d;
     EXPECT_EQ(counts, want_counts);
@@ -115,7 +146,7 @@ TEST(NearestCenters, AssignIsSearchThenAccumulate) {
         const double inertia = centers.assign(x.data(), m, sums.data(), counts.data());
         const auto r = run(centers, &NearestCenters::search_portable, x, m);
         std::vector<double> want_sums(sums.size(), 0.0), want_counts(counts.size(), 0.0);
-        const double want = accumulate_clusters(x.data(), m, d, r.label.data(), r.partial.data(), want_sums.data(), want_counts.data());
+        const double want = accumulate_clusters(x.data(), m, d, centers.shift(), r.label.data(), r.partial.data(), want_sums.data(), want_counts.data());
         EXPECT_EQ(counts, want_counts) << k << " " << d << " " << m;
         for (std::size_t q = 0; q < sums.size(); ++q) EXPECT_NEAR(sums[q], want_sums[q], 1e-12);
         EXPECT_NEAR(inertia, want, 1e-9 * (1 + want));

@@ -314,18 +314,26 @@ KMeans& KMeans::fit(const Array<double>& X) {
   const auto k = p.n_clusters, d = rows.d;
   // tol is relative to the mean feature variance, as in scikit-learn.
   // Means first, then squared deviations (two passes: no cancellation far from the origin).
+  // Per block, plain pointers hoisted out of the loops (rows.at() looks the block up in the
+  // graph value; the sums over rows go feature-wise, which vectorises).
   std::vector<std::vector<double>> moments(rows.size(), std::vector<double>(static_cast<std::size_t>(d), 0.0));
-  for (std::size_t b = 0; b < rows.size(); ++b)
-    for (std::int64_t i = 0; i < rows_of(rows.at(b)); ++i)
-      for (std::int64_t t = 0; t < d; ++t) moments[b][static_cast<std::size_t>(t)] += rows.at(b).data()[i * d + t];
+  for (std::size_t b = 0; b < rows.size(); ++b) {
+    const double* __restrict x = rows.at(b).data();
+    double* __restrict acc = moments[b].data();
+    for (std::int64_t i = 0, m = rows_of(rows.at(b)); i < m; ++i)
+      for (std::int64_t t = 0; t < d; ++t) acc[t] += x[i * d + t];
+  }
   auto mu = sum_blocks(moments, rows, static_cast<std::size_t>(d));
   for (auto& v : mu) v /= static_cast<double>(rows.n);
   for (std::size_t b = 0; b < rows.size(); ++b) {
-    std::fill(moments[b].begin(), moments[b].end(), 0.0);
-    for (std::int64_t i = 0; i < rows_of(rows.at(b)); ++i)
+    const double* __restrict x = rows.at(b).data();
+    const double* __restrict mean = mu.data();
+    double* __restrict acc = moments[b].data();
+    std::fill(acc, acc + d, 0.0);
+    for (std::int64_t i = 0, m = rows_of(rows.at(b)); i < m; ++i)
       for (std::int64_t t = 0; t < d; ++t) {
-        const double dev = rows.at(b).data()[i * d + t] - mu[static_cast<std::size_t>(t)];
-        moments[b][static_cast<std::size_t>(t)] += dev * dev;
+        const double dev = x[i * d + t] - mean[t];
+        acc[t] += dev * dev;
       }
   }
   const auto m2 = sum_blocks(moments, rows, static_cast<std::size_t>(d));

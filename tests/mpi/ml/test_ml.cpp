@@ -259,6 +259,15 @@ TEST(KMeans, UserErrors) {
   } catch (const rw::ValueError& e) {
     EXPECT_NE(std::string(e.what()).find("NaN at row 123, column 1"), std::string::npos) << e.what();
   }
+  // Inf as the very last value (a block's tail, past its last whole group of eight).
+  auto inf = matrix(fixture()["blobs"]["X"]);
+  inf(299, 1) = -INFINITY;
+  try {
+    ok.fit(rw::from_ndarray(inf, rw::ChunkSpec(std::vector<std::int64_t>{50, 2})));
+    ADD_FAILURE() << "no error";
+  } catch (const rw::ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("Inf at row 299, column 1"), std::string::npos) << e.what();
+  }
   EXPECT_THROW(rw::ml::KMeans::load(temp_path("missing.h5")), rw::IoError);
   rw::ml::KMeans elkan({.n_clusters = 3, .algorithm = "elkan"});
   EXPECT_THROW(elkan.fit(X_of("blobs", 70)), rw::ValueError);

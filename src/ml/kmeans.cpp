@@ -342,7 +342,10 @@ KMeans& KMeans::fit(const Array<double>& X) {
   const double tol = p.tol * mean_var / static_cast<double>(d);
 
   std::optional<MixedLloyd> mixed;  // the float32 copy serves every trial
-  if (p.algorithm == "mixed" || (p.algorithm == "auto" && NearestCenters::simd_available())) mixed.emplace(rows, k, mu);
+  RANKWISE_CHECK(p.algorithm != "mixed" || k <= MixedLloyd::kMaxClusters, ValueError,
+                 fmt::format("KMeans: algorithm \"mixed\" supports n_clusters <= {}; use \"lloyd\"", MixedLloyd::kMaxClusters));
+  if (p.algorithm == "mixed" || (p.algorithm == "auto" && NearestCenters::simd_available() && k <= MixedLloyd::kMaxClusters))
+    mixed.emplace(rows, k, mu);
   double best_inertia = std::numeric_limits<double>::infinity();
   for (int trial = 0; trial < std::max(1, p.n_init); ++trial) {
     const std::uint64_t seed = p.random_state * 1000003u + static_cast<std::uint64_t>(trial);

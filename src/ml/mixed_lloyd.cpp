@@ -199,7 +199,6 @@ const std::vector<std::vector<double>>& MixedLloyd::assign(const std::vector<dou
   std::vector<double> unsure;  // rows to search again in float64
   std::vector<std::int64_t> label64;
   std::vector<double> partial64;
-  rechecked_ = 0;
   for (std::size_t b = 0; b < rows_.size(); ++b) {
     const double* x = rows_.at(b).data();
     auto& labels = labels_[b];
@@ -215,7 +214,6 @@ const std::vector<std::vector<double>>& MixedLloyd::assign(const std::vector<dou
     label64.resize(static_cast<std::size_t>(n_unsure));
     partial64.resize(static_cast<std::size_t>(n_unsure));
     if (n_unsure > 0) search64.search(unsure.data(), n_unsure, label64.data(), partial64.data());
-    rechecked_ += n_unsure;
 
     std::size_t next_unsure = 0;
     for (std::size_t at = 0; at < events.size(); ++at) {  // row order: the same sums at any rank count

@@ -34,7 +34,7 @@ class KMeans {
     /// (half of X's memory more), rows too close to call in float32 are searched again in
     /// float64 — the labels are "lloyd"'s — and the cluster sums are updated by the rows that
     /// change cluster: the same iterations up to rounding in the sums, about 2x faster.
-    /// "auto": "mixed" on CPUs with AVX2 + FMA, else "lloyd".
+    /// "auto": "mixed" on CPUs with AVX2 + FMA (and n_clusters ≤ 2²⁴), else "lloyd".
     std::string algorithm = "auto";
   };
 

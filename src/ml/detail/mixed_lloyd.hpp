@@ -77,8 +77,8 @@ class MixedLloyd {
   /// Forgets the labels and sums: the next assign starts afresh (a new initialisation). Local.
   void restart();
 
-  /// Rows searched again in float64 by the last call.
-  std::int64_t rechecked() const { return rechecked_; }
+  /// The largest k the float32 search labels exactly (its lane indices are float32).
+  static constexpr std::int64_t kMaxClusters = std::int64_t{1} << 24;
 
  private:
   const Rows& rows_;
@@ -87,7 +87,6 @@ class MixedLloyd {
   std::vector<RowPanels32> panels_;
   std::vector<std::vector<std::int32_t>> labels_;
   std::vector<std::vector<double>> partials_;
-  std::int64_t rechecked_ = 0;
 };
 
 }  // namespace rankwise::ml::detail

@@ -36,7 +36,7 @@ class NearestCenters {
 
   /// ||row − s||²: a partial plus this is the squared distance. Local.
   double row_offset(const double* row) const;
-  /// s, the centers' mean (d values).
+  /// s, the centers' mean rounded as center_shift does (d values).
   const double* shift() const { return shift_.data(); }
 
   std::int64_t k() const { return k_; }
@@ -44,10 +44,10 @@ class NearestCenters {
 
  private:
   std::int64_t k_, d_;
-  std::vector<double> shift_;    // s, the centers' mean
+  std::vector<double> shift_;    // s = center_shift(centers)
   std::vector<double> centers_;  // k × d, c − s (the portable path)
   std::vector<double> norms_;    // ||c'_j||² + 2s·c'_j, padded with +inf to whole groups of eight
-  std::vector<double> panels_;   // per group of eight centers: d × 8 values of −2c, transposed
+  std::vector<double> panels_;   // per group of eight centers: d × 8 values of −2c', transposed
 };
 
 /// The shift s of NearestCenters for these k centers: their mean, rounded to 20 significant

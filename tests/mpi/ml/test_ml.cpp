@@ -269,6 +269,15 @@ TEST(KMeans, UserErrors) {
     EXPECT_NE(std::string(e.what()).find("Inf at row 299, column 1"), std::string::npos) << e.what();
   }
   EXPECT_THROW(rw::ml::KMeans::load(temp_path("missing.h5")), rw::IoError);
+  // "mixed" labels with float32 lane indices: more than 2²⁴ centers is an error, not wrong labels.
+  const std::int64_t huge = (std::int64_t{1} << 24) + 1;
+  rw::ml::KMeans too_many({.n_clusters = huge, .algorithm = "mixed"});
+  try {
+    too_many.fit(rw::random::random({huge, 1}, {1 << 22, 1}, 3));
+    ADD_FAILURE() << "no error";
+  } catch (const rw::ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("\"mixed\" supports n_clusters <= 16777216"), std::string::npos) << e.what();
+  }
   rw::ml::KMeans elkan({.n_clusters = 3, .algorithm = "elkan"});
   EXPECT_THROW(elkan.fit(X_of("blobs", 70)), rw::ValueError);
 }

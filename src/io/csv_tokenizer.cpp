@@ -18,6 +18,7 @@
 
 #include "rankwise/error.hpp"
 #include "rankwise/frame/column.hpp"
+#include "runtime/detail/simd.hpp"
 
 namespace rankwise::io::csv_detail {
 
@@ -233,8 +234,7 @@ void Tokenizer::load_window(std::int64_t first_block) {
 #endif
   std::int64_t w = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) {
+  if (rankwise::detail::cpu_has_avx2_fma()) {
     // Whole 64-byte words with AVX2 (twice SSE2's width); a short last word goes below.
     const std::int64_t full = std::min<std::int64_t>(window_blocks_, (end_ - data_) / 64 - first_block);
     masks_avx2(data_ + first_block * 64, full, sep_, quote_, comment_, seps_.data(), breaks_.data(), specials_.data());

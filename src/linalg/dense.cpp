@@ -123,7 +123,7 @@ void whitened_gram_cross_accumulate(const double* x, std::int64_t rows, std::int
     std::copy(x + at * cols, x + (at + n) * cols, p.begin());
     cblas_dtrsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, to_blas(n), to_blas(cols), 1.0, r,
                 to_blas(cols), p.data(), to_blas(cols));
-    gemm_accumulate(p.data(), n, cols, true, p.data(), n, cols, false, g);
+    if (!gram_narrow(p.data(), n, cols, g)) gemm_accumulate(p.data(), n, cols, true, p.data(), n, cols, false, g);
     gemm_accumulate(p.data(), n, cols, true, y + at * k, n, k, false, c);
   }
 }

@@ -2,6 +2,7 @@
 // Local dense kernels on NDArrays: the one layer that calls BLAS and LAPACK and turns their
 // status codes into rankwise errors.
 #include "rankwise/array/ndarray.hpp"
+#include "runtime/detail/simd.hpp"
 
 namespace rankwise::linalg::detail {
 
@@ -12,9 +13,11 @@ void gemm_accumulate(const double* a, std::int64_t a_rows, std::int64_t a_cols, 
 /// c += xᵀ·x for a row-major rows x cols block, in row panels that stay in cache (full c).
 void gram_accumulate(const double* x, std::int64_t rows, std::int64_t cols, double* c);
 
-/// g += xᵀ·x by the AVX2/FMA kernel of gram_kernel.cpp, for 2 to 64 columns on a CPU that has
-/// them; false (nothing done) otherwise. Local.
+/// g += xᵀ·x by the widest SIMD kernel of gram_kernel.cpp this CPU runs (AVX-512 or AVX2/FMA),
+/// for 2 to 64 columns; false (nothing done) otherwise. Local.
 bool gram_narrow(const double* x, std::int64_t rows, std::int64_t cols, double* g);
+/// The same with the kernel of `isa`; false (nothing done) when it cannot run here. Local.
+bool gram_narrow(const double* x, std::int64_t rows, std::int64_t cols, double* g, rankwise::detail::Isa isa);
 
 /// g += xᵀ·x (cols x cols) and c += xᵀ·y (cols x k) for a row-major block x (rows x cols) and
 /// y (rows x k), in one pass over row panels that stay in cache.

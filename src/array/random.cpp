@@ -6,7 +6,7 @@
 
 #include "runtime/detail/simd.hpp"
 #ifdef RANKWISE_X86_KERNELS
-#include "array/detail/philox_avx2.hpp"
+#include "array/detail/philox_simd.hpp"
 #endif
 
 namespace rankwise::random::detail {
@@ -84,7 +84,7 @@ static void uniform_pairs_generic(std::uint64_t seed, std::uint64_t base, std::i
 // The same numbers with AVX2, eight counters per register, for CPUs that have it (chosen at
 // run time: the default build stays generic x86-64). The compiler's vectorisation of the
 // lane-wise loop spends most of its time moving 32-bit halves between 64-bit lanes; here the
-// high and low words of the products are blended in place (array/detail/philox_avx2.hpp).
+// high and low words of the products are blended in place (array/detail/philox_simd.hpp).
 #define RW_AVX2 __attribute__((target("avx2,fma"), always_inline)) static inline
 // to_unit for four lanes of a >> 5 and b >> 6: a · 2^26 + b is below 2^53, exact in the FMA.
 RW_AVX2 __m256d unit4(__m128i a_shifted, __m128i b_shifted) {
@@ -140,10 +140,64 @@ __attribute__((target("avx2,fma"))) static void uniform_pairs_avx2(std::uint64_t
   uniform_pairs_generic(seed, base + static_cast<std::uint64_t>(whole), pairs - whole, out + 2 * whole);
 }
 #undef RW_AVX2
+
+// The same numbers with AVX-512: sixteen counters per register, products' words placed by
+// masked shuffles, three-way xors in one instruction (array/detail/philox_simd.hpp).
+// GCC 12's AVX-512 intrinsics trip -Wmaybe-uninitialized by design (_mm512_undefined_*).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#define RW_AVX512 __attribute__((target("avx2,fma,avx512f,avx512vl,avx512dq,avx512bw")))
+// Eight of the sixteen lanes (the low or the high half) as doubles.
+RW_AVX512 __attribute__((always_inline)) static inline __m512d half_to_pd(__m512i v, int half) {
+  return _mm512_cvtepi32_pd(half ? _mm512_extracti64x4_epi64(v, 1) : _mm512_castsi512_si256(v));
+}
+RW_AVX512 static void uniform_pairs_avx512(std::uint64_t seed, std::uint64_t base, std::int64_t pairs, double* out) {
+  constexpr int G = 4;
+  const std::int64_t whole = pairs / (16 * G) * (16 * G);
+  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  // Element 2l takes words 0, 1 of lane l and element 2l + 1 words 2, 3: interleave.
+  const __m512i first_half = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11);
+  const __m512i second_half = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+  const __m512d scale = _mm512_set1_pd(67108864.0), unit = _mm512_set1_pd(1.0 / 9007199254740992.0);
+  const auto keys = rankwise::detail::philox::round_keys512(seed);
+  for (std::int64_t c = 0; c < whole; c += 16 * G) {
+    __m512i c0[G], c1[G], c2[G], c3[G];
+#pragma GCC unroll 4
+    for (int g = 0; g < G; ++g) {
+      const std::uint64_t first = base + static_cast<std::uint64_t>(c + 16 * g);
+      const __m512i low = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(first))), iota);
+      // Lanes whose low word wrapped past 2^32 carry one into the high word.
+      const __mmask16 carried = _mm512_cmplt_epu32_mask(low, _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(first))));
+      const __m512i high = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(first >> 32)));
+      c0[g] = low;
+      c1[g] = _mm512_mask_add_epi32(high, carried, high, _mm512_set1_epi32(1));
+      c2[g] = _mm512_set1_epi32(static_cast<int>(kUniform));
+      c3[g] = _mm512_setzero_si512();
+    }
+    rankwise::detail::philox::rounds<G>(keys, c0, c1, c2, c3);
+#pragma GCC unroll 4
+    for (int g = 0; g < G; ++g) {
+      const __m512i w0 = _mm512_srli_epi32(c0[g], 5), w1 = _mm512_srli_epi32(c1[g], 6);
+      const __m512i w2 = _mm512_srli_epi32(c2[g], 5), w3 = _mm512_srli_epi32(c3[g], 6);
+      for (int half = 0; half < 2; ++half) {
+        // a · 2^26 + b is below 2^53: exact in the FMA, as in the scalar path.
+        const __m512d a = _mm512_mul_pd(_mm512_fmadd_pd(half_to_pd(w0, half), scale, half_to_pd(w1, half)), unit);
+        const __m512d b = _mm512_mul_pd(_mm512_fmadd_pd(half_to_pd(w2, half), scale, half_to_pd(w3, half)), unit);
+        double* o = out + 2 * (c + 16 * g + 8 * half);
+        _mm512_storeu_pd(o, _mm512_permutex2var_pd(a, first_half, b));
+        _mm512_storeu_pd(o + 8, _mm512_permutex2var_pd(a, second_half, b));
+      }
+    }
+  }
+  uniform_pairs_avx2(seed, base + static_cast<std::uint64_t>(whole), pairs - whole, out + 2 * whole);
+}
+#undef RW_AVX512
+#pragma GCC diagnostic pop
 #endif
 
 static void uniform_pairs(std::uint64_t seed, std::uint64_t base, std::int64_t pairs, double* out) {
 #ifdef RANKWISE_X86_KERNELS
+  if (rankwise::detail::cpu_has_avx512()) return uniform_pairs_avx512(seed, base, pairs, out);
   if (rankwise::detail::cpu_has_avx2_fma()) return uniform_pairs_avx2(seed, base, pairs, out);
 #endif
   uniform_pairs_generic(seed, base, pairs, out);

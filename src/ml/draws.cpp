@@ -10,7 +10,7 @@
 
 #include "runtime/detail/simd.hpp"
 #ifdef RANKWISE_X86_KERNELS
-#include "array/detail/philox_avx2.hpp"
+#include "array/detail/philox_simd.hpp"
 #endif
 
 namespace rankwise::ml::detail {

@@ -42,10 +42,20 @@ Array<R> unary(const char* name, const Array<A>& a, F f) {
 template <class T>
 concept Number = std::is_arithmetic_v<T>;
 
+/// x `op` value on a float64 array: one more step of the chain of scalar steps that x already
+/// is (one node, one SIMD pass per tile for the whole chain), or a new chain.
+inline Array<double> scalar_step(const char* name, const Array<double>& a, ScalarSteps::Op op, double value) {
+  using Steps = Unary<double, double, ScalarSteps>;
+  if (const auto* chain = dynamic_cast<const Steps*>(a.expr().get()); chain && !chain->function().full())
+    return Array<double>(std::make_shared<Steps>(name, chain->operand(), chain->function().then(op, value)));
+  return Array<double>(std::make_shared<Steps>(name, a.expr(), ScalarSteps{}.then(op, value)));
+}
+
 }  // namespace array_detail
 
 // ---- arithmetic ----
-#define RANKWISE_ARRAY_ARITH(op, name)                                                                      \
+// (With a scalar, float64 arrays take the chained path: array_detail::scalar_step.)
+#define RANKWISE_ARRAY_ARITH(op, name, step, reversed_step)                                                  \
   template <class A, class B>                                                                               \
   Array<array_detail::arith_t<A, B>> operator op(const Array<A>& a, const Array<B>& b) {                    \
     using R = array_detail::arith_t<A, B>;                                                                  \
@@ -55,17 +65,23 @@ concept Number = std::is_arithmetic_v<T>;
   Array<array_detail::scalar_arith_t<A, S>> operator op(const Array<A>& a, S s) {                           \
     using R = array_detail::scalar_arith_t<A, S>;                                                           \
     const R v = static_cast<R>(s);                                                                          \
-    return array_detail::unary<R>(name, a, [v](A x) { return static_cast<R>(static_cast<R>(x) op v); });   \
+    if constexpr (std::is_same_v<A, double>)                                                                \
+      return array_detail::scalar_step(name, a, array_detail::ScalarSteps::step, v);                       \
+    else                                                                                                    \
+      return array_detail::unary<R>(name, a, [v](A x) { return static_cast<R>(static_cast<R>(x) op v); }); \
   }                                                                                                         \
   template <class A, array_detail::Number S>                                                                \
   Array<array_detail::scalar_arith_t<A, S>> operator op(S s, const Array<A>& a) {                           \
     using R = array_detail::scalar_arith_t<A, S>;                                                           \
     const R v = static_cast<R>(s);                                                                          \
-    return array_detail::unary<R>(name, a, [v](A x) { return static_cast<R>(v op static_cast<R>(x)); });   \
+    if constexpr (std::is_same_v<A, double>)                                                                \
+      return array_detail::scalar_step(name, a, array_detail::ScalarSteps::reversed_step, v);              \
+    else                                                                                                    \
+      return array_detail::unary<R>(name, a, [v](A x) { return static_cast<R>(v op static_cast<R>(x)); }); \
   }
-RANKWISE_ARRAY_ARITH(+, "add")
-RANKWISE_ARRAY_ARITH(-, "sub")
-RANKWISE_ARRAY_ARITH(*, "mul")
+RANKWISE_ARRAY_ARITH(+, "add", add, add)
+RANKWISE_ARRAY_ARITH(-, "sub", sub, rsub)
+RANKWISE_ARRAY_ARITH(*, "mul", mul, mul)
 #undef RANKWISE_ARRAY_ARITH
 
 /// True division: integer operands give float64, as in numpy.
@@ -78,18 +94,21 @@ template <class A, array_detail::Number S>
 Array<array_detail::float_t<array_detail::scalar_arith_t<A, S>>> operator/(const Array<A>& a, S s) {
   using R = array_detail::float_t<array_detail::scalar_arith_t<A, S>>;
   const R v = static_cast<R>(s);
-  return array_detail::unary<R>("div", a, [v](A x) { return static_cast<R>(x) / v; });
+  if constexpr (std::is_same_v<A, double>) return array_detail::scalar_step("div", a, array_detail::ScalarSteps::div, v);
+  else return array_detail::unary<R>("div", a, [v](A x) { return static_cast<R>(x) / v; });
 }
 template <class A, array_detail::Number S>
 Array<array_detail::float_t<array_detail::scalar_arith_t<A, S>>> operator/(S s, const Array<A>& a) {
   using R = array_detail::float_t<array_detail::scalar_arith_t<A, S>>;
   const R v = static_cast<R>(s);
-  return array_detail::unary<R>("div", a, [v](A x) { return v / static_cast<R>(x); });
+  if constexpr (std::is_same_v<A, double>) return array_detail::scalar_step("div", a, array_detail::ScalarSteps::rdiv, v);
+  else return array_detail::unary<R>("div", a, [v](A x) { return v / static_cast<R>(x); });
 }
 
 template <class A>
 Array<A> operator-(const Array<A>& a) {
-  return array_detail::unary<A>("neg", a, [](A x) { return static_cast<A>(-x); });
+  if constexpr (std::is_same_v<A, double>) return array_detail::scalar_step("neg", a, array_detail::ScalarSteps::neg, 0.0);
+  else return array_detail::unary<A>("neg", a, [](A x) { return static_cast<A>(-x); });
 }
 
 // ---- comparisons: Array<bool> ----
@@ -154,6 +173,8 @@ template <class A, array_detail::Number S>
 Array<array_detail::float_t<A>> pow(const Array<A>& a, S p) {
   using R = array_detail::float_t<A>;
   const R e = static_cast<R>(p);
+  if constexpr (std::is_same_v<A, double>)
+    if (e == 2.0) return array_detail::scalar_step("pow", a, array_detail::ScalarSteps::square, 0.0);
   if (e == R{2}) return array_detail::unary<R>("pow", a, [](A x) { return static_cast<R>(x) * static_cast<R>(x); });
   return array_detail::unary<R>("pow", a, [e](A x) { return static_cast<R>(std::pow(static_cast<R>(x), e)); });
 }

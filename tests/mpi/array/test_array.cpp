@@ -170,6 +170,40 @@ TEST(Array, FusedElementwiseAndBroadcasting) {
   }
 }
 
+// Scalar arithmetic on float64 arrays chains into one node per run of up to eight steps: the
+// values are those of one operation at a time (bit for bit), also past eight steps, when the
+// chain's prefix is shared with another expression, and against float32 and int64 arrays,
+// which keep one node per operation.
+TEST(Array, ScalarChainsEqualOneOperationAtATime) {
+  const auto X = rw::random::random({301, 7}, rw::Chunks{{100, 1, 200}, {3, 4}}, 11);
+  const auto x = X.compute();
+  const auto prefix = X * 0.1 + 0.3;
+  const auto a = -(2.0 - prefix / 3.0) * 7.0;
+  const auto b = rw::pow(prefix, 2);
+  auto c = prefix;
+  for (int i = 0; i < 11; ++i) c = 1.5 / (c - 0.25) + 1.0;  // 33 steps: five nodes
+  const auto ra = a.compute(), rb = b.compute(), rc = c.compute();
+  for (std::int64_t k = 0; k < x.size(); ++k) {
+    double p = x.data()[k] * 0.1;
+    p = p + 0.3;
+    double want_a = p / 3.0;
+    want_a = 2.0 - want_a;
+    want_a = -want_a;
+    want_a = want_a * 7.0;
+    double want_c = p;
+    for (int i = 0; i < 11; ++i) {
+      want_c = want_c - 0.25;
+      want_c = 1.5 / want_c;
+      want_c = want_c + 1.0;
+    }
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(ra.data()[k]), std::bit_cast<std::uint64_t>(want_a)) << k;
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(rb.data()[k]), std::bit_cast<std::uint64_t>(p * p)) << k;
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(rc.data()[k]), std::bit_cast<std::uint64_t>(want_c)) << k;
+  }
+  EXPECT_EQ((X.astype<float>() * 2.0f + 1.0f).compute().data()[5], static_cast<float>(x.data()[5]) * 2.0f + 1.0f);
+  EXPECT_EQ((-(rw::arange<std::int64_t>(0, 10, 1, 3) * 3 + 1)).sum().compute(), -145);
+}
+
 TEST(Array, CreationMatchesNumpy) {
   EXPECT_EQ(rw::arange<std::int64_t>(0, 1000, 3, 77).sum().compute(), ref()["int_arange_sum"].get<std::int64_t>());
   expect_near(rw::linspace(-1.0, 2.0, 13, 5).compute(), ref()["linspace"], 1e-15);

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "rankwise/array/detail/expr.hpp"
+#include "rankwise/array/detail/scalar_steps.hpp"
 #include "rankwise/graph/value.hpp"
 #include "rankwise/runtime/communicator.hpp"
 
@@ -152,6 +153,10 @@ class Stored : public Expr<T>, public LeafBase {
   std::shared_ptr<const SlabStream<T>> stream_;
 };
 
+/// A map that takes a whole tile at once (ScalarSteps: the library's SIMD kernel).
+template <class F, class A, class R>
+concept TileMap = requires(const F& f, const A* in, R* out, std::int64_t n) { f.map_tile(in, out, n); };
+
 /// out = f(x), elementwise; f may capture scalars.
 template <class R, class A, class F>
 class Unary final : public Expr<R> {
@@ -163,7 +168,8 @@ class Unary final : public Expr<R> {
       // Same type: the operand is evaluated into our own buffer and mapped in place, so a
       // chain of maps works on one tile in L1 instead of one tile per operation.
       const A* a = x_->eval(ctx, offset, count, buffer);
-      for (std::int64_t k = 0; k < count; ++k) buffer[k] = f_(a[k]);
+      if constexpr (TileMap<F, A, R>) f_.map_tile(a, buffer, count);
+      else for (std::int64_t k = 0; k < count; ++k) buffer[k] = f_(a[k]);
     } else {
       A tmp[kTile];
       const A* a = x_->eval(ctx, offset, count, tmp);
@@ -177,6 +183,8 @@ class Unary final : public Expr<R> {
   std::optional<OwnerMap> owners() const override { return x_->owners(); }
   std::string name() const override { return name_; }
   bool slab_safe() const override { return x_->slab_safe(); }
+  const ExprPtr<A>& operand() const noexcept { return x_; }
+  const F& function() const noexcept { return f_; }
 
  private:
   std::string name_;

@@ -226,7 +226,7 @@ Array<double> dot_blocks(const Array<double>& a_in, const Array<double>& b_in) {
       };
       const auto sum_id = lowering.graph.append(std::move(sum));
       return array_detail::pick_block<double>(lowering, {name + "-block", {ob}}, "dot result", sum_id, out_owners, ob,
-                                              /*whole=*/true);
+                                              rows * cols * 8, /*whole=*/true);
     }
     // Otherwise the output block's owner sums its partials in inner-block order.
     graph::Task sum;
@@ -363,7 +363,7 @@ Array<double> dot_scalapack(const Array<double>& a, const Array<double>& b) {
       ids.push_back(lowering.graph.append(std::move(t)));
     }
     return array_detail::pick_block<double>(lowering, {"pdgemm-block-" + std::to_string(serial), {ob}}, "dot result",
-                                            ids.front(), out_owners, ob);
+                                            ids.front(), out_owners, ob, shape_size(out_grid.block_shape(ob)) * 8);
   };
   return Array<double>(std::make_shared<array_detail::Stored<double>>("dot", Shape{M, N}, out_chunks, out_owners, make));
 }
@@ -396,7 +396,7 @@ Array<double> small_dense(const char* label, std::vector<Array<double>> inputs, 
     };
     const auto id = lowering.graph.append(std::move(t));
     return array_detail::pick_block<double>(lowering, {std::string(label) + "-block-" + std::to_string(serial), {0}},
-                                            label, id, owners, 0, /*whole=*/true);
+                                            label, id, owners, 0, shape_size(shape) * 8, /*whole=*/true);
   };
   if (remember_inverse) return Array<double>(std::make_shared<InvResult>(label, shape, chunks, owners, make, inputs[0]));
   return Array<double>(std::make_shared<array_detail::Stored<double>>(label, shape, chunks, owners, make));
@@ -446,7 +446,7 @@ Array<double> large_dense(const char* label, std::vector<Array<double>> inputs, 
       ids.push_back(lowering.graph.append(std::move(t)));
     }
     return array_detail::pick_block<double>(lowering, {std::string(label) + "-block-" + std::to_string(serial), {ob}},
-                                            label, ids.front(), out_owners, ob);
+                                            label, ids.front(), out_owners, ob, shape_size(out_grid.block_shape(ob)) * 8);
   };
   return Array<double>(std::make_shared<array_detail::Stored<double>>(label, like.shape(), like.chunks(), out_owners, make));
 }

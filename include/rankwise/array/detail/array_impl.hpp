@@ -13,7 +13,8 @@ template <class T>
 ExprPtr<T> stored_from_values(std::string name, const Shape& shape, const Chunks& chunks, const OwnerMap& owners,
                               std::shared_ptr<const std::unordered_map<std::int64_t, graph::Value>> blocks) {
   const auto serial = next_serial();
-  auto make = [blocks, owners, serial, name](Lowering& lowering, std::int64_t b) {
+  const BlockGrid grid(chunks);
+  auto make = [blocks, owners, serial, name, grid](Lowering& lowering, std::int64_t b) {
     graph::Task t;
     t.key = {name + "-" + std::to_string(serial), {b}};
     t.label = name;
@@ -21,6 +22,8 @@ ExprPtr<T> stored_from_values(std::string name, const Shape& shape, const Chunks
     t.owner_map = owners;
     t.block = b;
     t.cost = 1e-7;
+    // The real size, so that consumers placed by locality go where the block is.
+    t.output_bytes = shape_size(grid.block_shape(b)) * static_cast<std::int64_t>(sizeof(T));
     t.kernel = [blocks, b](std::span<const graph::Value* const>) { return blocks->at(b); };
     return lowering.graph.append(std::move(t));
   };

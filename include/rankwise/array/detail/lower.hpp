@@ -145,10 +145,11 @@ using BlockMap = std::map<std::int64_t, std::shared_ptr<const NDArray<T>>>;
 
 /// Adds a task on block `b`'s owner that hands out that block of a collective task's result
 /// without copying it: the result is a BlockMap<T> of this rank's blocks, or (`whole`) one
-/// shared NDArray that is the block itself.
+/// shared NDArray that is the block itself. `bytes` is the block's size, which the
+/// partitioner weighs when it places the block's consumers.
 template <class T>
 graph::TaskId pick_block(Lowering& lowering, graph::TaskKey key, std::string label, graph::TaskId source,
-                         const OwnerMap& owners, std::int64_t b, bool whole = false) {
+                         const OwnerMap& owners, std::int64_t b, std::int64_t bytes, bool whole = false) {
   graph::Task pick;
   pick.key = std::move(key);
   pick.label = std::move(label);
@@ -157,6 +158,7 @@ graph::TaskId pick_block(Lowering& lowering, graph::TaskKey key, std::string lab
   pick.owner_map = owners;
   pick.block = b;
   pick.cost = 1e-7;
+  pick.output_bytes = bytes;
   pick.kernel = [b, whole](std::span<const graph::Value* const> in) {
     if (whole) return graph::Value::share(in[0]->get<std::shared_ptr<const NDArray<T>>>());
     return graph::Value::share(in[0]->get<BlockMap<T>>().at(b));

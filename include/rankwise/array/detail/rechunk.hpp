@@ -147,7 +147,8 @@ Array<Elem> Array<Elem>::rechunk(const ChunkSpec& chunks_spec) const {
       ids.push_back(lowering.graph.append(std::move(t)));
     }
     return array_detail::pick_block<Elem>(lowering, {"rechunk-block-" + std::to_string(serial), {ob}}, "rechunked block",
-                                          ids.front(), out_owners, ob);
+                                          ids.front(), out_owners, ob,
+                                          shape_size(out_grid.block_shape(ob)) * static_cast<std::int64_t>(sizeof(Elem)));
   };
   return Array(std::make_shared<array_detail::Stored<Elem>>("rechunk", shape(), out_grid.chunks(), out_owners, make));
 }

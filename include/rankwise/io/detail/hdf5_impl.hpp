@@ -141,6 +141,7 @@ Array<T> read_hdf5(const std::string& file, const std::string& dataset, const Ch
     pick.owner_map = owners;
     pick.block = b;
     pick.cost = 1e-7;
+    pick.output_bytes = shape_size(grid.block_shape(b)) * static_cast<std::int64_t>(sizeof(T));
     pick.kernel = [](std::span<const graph::Value* const> in) { return *in[0]; };
     return lowering.graph.append(std::move(pick));
   };

@@ -81,9 +81,12 @@ Array<T> from_ndarray(const NDArray<T>& data, const ChunkSpec& chunks = "auto") 
 template <class T>
 Array<T> from_local_blocks(NDArray<T> rows) {
   const auto& comm = array_detail::array_comm();
-  Shape mine = rows.shape();
-  RANKWISE_CHECK(!mine.empty(), ShapeError, "from_local_blocks: a 0-d array has no rows");
-  const auto shapes = allgather(comm, mine);
+  // Shapes first, checks after: a rank that threw before the allgather would leave the others
+  // waiting in it.
+  const auto shapes = allgather(comm, rows.shape());
+  for (std::size_t r = 0; r < shapes.size(); ++r)
+    RANKWISE_CHECK(!shapes[r].empty(), ShapeError,
+                   "from_local_blocks: rank " + std::to_string(r) + " handed in a 0-d array, which has no rows");
   Shape shape = shapes[0];
   shape[0] = 0;
   std::vector<std::int64_t> row_chunks;

@@ -57,6 +57,38 @@ ref = {
     "slice_reverse": L(A[::-1, ::-2]), "slice_neg_step": L(A[30:3:-4, -1:0:-1]), "slice_neg_empty": L(A[3:30:-1]).__len__(),
     "take": L(A[[3, -1, 0, 3, 20, 36]]), "mask_rows": L(A[A[:, 0] > 1.0]),
 }
+# Every other elementwise operation, comparison and logical operation, on the same A.
+C = A.copy()  # with infinities for nan_to_num
+C[0, 0], C[1, 1], C[2, 2] = np.inf, -np.inf, np.nan
+with np.errstate(invalid="ignore"):
+    ref.update({
+        "log_abs1": L(np.log(np.abs(A) + 1)), "log1p_abs": L(np.log1p(np.abs(A))), "sqrt_abs": L(np.sqrt(np.abs(A))),
+        "sin": L(np.sin(A)), "cos": L(np.cos(A)), "tanh3": L(np.tanh(A / 3)), "exp_neg": L(np.exp(-np.abs(A))),
+        "eq0": L(A == 0), "ne0": L(A != 0), "lt1": L(A < 1), "le0": L(A <= 0), "ge1": L(A >= 1),
+        "two_lt": L(2 < A), "and": L((A > 0) & (A < 3)), "or": L((A < -3) | (A > 3)), "not": L(~(A > 0)),
+        "array_array": L(A * A - A / (np.abs(A) + 1) + A), "pow_aa": L(np.power(np.abs(A) + 1, A / 4)),
+        "scalar_minus": L(1.5 - A), "scalar_div": L(3.0 / (np.abs(A) + 1)),
+        "where_scalar": L(np.where(A > 0, A, -1.5)), "where_both": L(np.where(A > 0, A, A * 10)),
+        "nan_to_num_inf": L(np.nan_to_num(C, nan=0.5, posinf=100.0, neginf=-100.0)),
+        "astype_int": L(A.astype(np.int64)), "astype_bool_count": int(A.astype(bool).sum()),
+        "max": float(A.max()), "nanmean": float(np.nanmean(B)), "nansum1": L(np.nansum(B, axis=1)),
+        "nanmean1": L(np.nanmean(B, axis=1)), "all0_gtm5": L((A > -5).all(axis=0)), "any1_gt8": L((A > 8).any(axis=1)),
+        "count_nonzero1": L(np.count_nonzero(A, axis=1)), "var1_ddof1": L(A.var(axis=1, ddof=1)),
+        "var_ddof2": float(A.var(ddof=2)), "mean1_keepdims": L(A.mean(axis=1, keepdims=True)),
+        "max0_keepdims": L(A.max(axis=0, keepdims=True)), "slice_clamp": L(A[30:1000, -1000:2]),
+        "slice_clamp_empty": list(A[40:50].shape),
+    })
+# The other dtypes: int64 (values x 1000), int32, float32 and bool.
+I = np.round(A * 1000).astype(np.int64)
+F = A.astype(np.float32)
+ref.update({
+    "I": L(I), "I_sum": int(I.sum()), "I_sum0": L(I.sum(axis=0)), "I_max": int(I.max()), "I_min1": L(I.min(axis=1)),
+    "I_argmin": int(I.argmin()), "I_mean": float(I.mean()), "I_var0": L(I.var(axis=0)), "I_prod_slice": int(I[:3, :2].prod()),
+    "I_floordiv_mix": L(I * 3 - 7), "I_true_div": L(I / 8), "I32_sum": int(I.astype(np.int32).sum()),
+    "F_sum0": L(F.sum(axis=0).astype(np.float64)), "F_mean": float(F.astype(np.float64).mean()),
+    "F_max": float(F.max()), "F_expr": L((F * np.float32(2) + np.float32(1)).astype(np.float64)),
+    "bool_sum": int((A > 0).sum()), "bool_all0": L((A > -9).all(axis=0)),
+})
 out = pathlib.Path(__file__).with_name("reference.json")
 out.write_text(json.dumps(ref, indent=None, separators=(",", ":")))
 print(f"wrote {out} ({out.stat().st_size} bytes)")

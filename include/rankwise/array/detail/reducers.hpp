@@ -248,8 +248,13 @@ struct ArgExtremumOp {
     // Ties keep the first position, as numpy does; merge order is block order.
     if (a.index < 0 || ExtremumOp<T, Max>::better(x, a.value)) a = {x, pos};
   }
+  // Blocks along a non-first axis interleave flat positions, so a tie between
+  // partials goes to the smaller position, not to the earlier block.
   static void merge(Acc& a, const Acc& b) {
-    if (b.index >= 0) add(a, b.value, b.index);
+    if (b.index < 0) return;
+    using E = ExtremumOp<T, Max>;
+    const bool tie = !E::better(b.value, a.value) && !E::better(a.value, b.value);
+    if (a.index < 0 || E::better(b.value, a.value) || (tie && b.index < a.index)) a = b;
   }
   static Out finish(const Acc& a) { return a.index; }
 };

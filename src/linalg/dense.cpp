@@ -176,6 +176,10 @@ NDArray<double> solve_triangular(const NDArray<double>& t, const NDArray<double>
     if (t(i, i) == 0.0)
       throw LinalgError("solve_triangular: the triangular matrix is singular (zero on the diagonal at " +
                         std::to_string(i) + ")");
+  double rcond = 0;
+  LAPACKE_dtrcon(LAPACK_ROW_MAJOR, '1', lower ? 'L' : 'U', 'N', static_cast<lapack_int>(n), t.data(),
+                 static_cast<lapack_int>(n), &rcond);
+  if (!(rcond >= std::numeric_limits<double>::epsilon())) singular("solve_triangular", n, rcond);
   const auto nrhs = b.ndim() == 2 ? b.shape()[1] : 1;
   NDArray<double> x = b;
   const auto info = LAPACKE_dtrtrs(LAPACK_ROW_MAJOR, lower ? 'L' : 'U', transpose ? 'T' : 'N', 'N', static_cast<lapack_int>(n),

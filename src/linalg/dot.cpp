@@ -5,6 +5,7 @@
 #include <atomic>
 #include <optional>
 #include <cstdlib>
+#include <limits>
 
 #include "linalg/dense.hpp"
 #include "linalg/row_sums.hpp"
@@ -97,9 +98,22 @@ std::atomic<std::int64_t>& scalapack_threshold() {
   return elements;
 }
 
+std::atomic<int>& scalapack_block() {
+  static std::atomic<int> nb = [] {
+    const char* env = std::getenv("RANKWISE_SCALAPACK_BLOCK");
+    return env && std::atoi(env) > 0 ? std::atoi(env) : 64;
+  }();
+  return nb;
+}
+
 }  // namespace
 
 namespace linalg {
+void set_scalapack_block_size(int nb) {
+  RANKWISE_CHECK(nb >= 1, ValueError, "set_scalapack_block_size: the block size must be at least 1, got " + std::to_string(nb));
+  scalapack_block() = nb;
+}
+int scalapack_block_size() { return scalapack_block(); }
 void set_scalapack_threshold(std::int64_t elements) { scalapack_threshold() = elements; }
 std::int64_t scalapack_threshold_elements() { return scalapack_threshold(); }
 void set_blacs_grid_tall(bool tall) { detail::BlacsGrid::tall() = tall; }
@@ -340,9 +354,10 @@ Array<double> dot_scalapack(const Array<double>& a, const Array<double>& b) {
       t.inputs.insert(t.inputs.end(), b_blocks.begin(), b_blocks.end());
       const auto na = static_cast<std::size_t>(a_blocks.size());
       const auto a_grid = a.expr()->grid(), b_grid = b.expr()->grid();
+      const int nb_at_record = linalg::scalapack_block_size();  // the block size when recorded
       t.collective = [=](const Communicator& c, std::span<const graph::LocalInput> local) {
         linalg::detail::BlacsGrid grid(c);
-        const int nb = 64;
+        const int nb = nb_at_record;
         auto A = linalg::detail::make_cyclic(grid, static_cast<int>(M), static_cast<int>(K), nb);
         auto B = linalg::detail::make_cyclic(grid, static_cast<int>(K), static_cast<int>(N), nb);
         auto C = linalg::detail::make_cyclic(grid, static_cast<int>(M), static_cast<int>(N), nb);
@@ -403,7 +418,7 @@ Array<double> small_dense(const char* label, std::vector<Array<double>> inputs, 
 }
 }  // namespace
 
-// A dense result computed by ScaLAPACK: every operand moved to 64 x 64 block-cyclic layout on a
+// A dense result computed by ScaLAPACK: every operand moved to block-cyclic layout on a
 // BLACS grid (one all-to-all each), `fn` run on the cyclic matrices, its result moved back to
 // the blocks of `like` (one all-to-all).
 using CyclicFn = std::function<detail::CyclicMatrix(std::vector<detail::CyclicMatrix>&)>;
@@ -427,18 +442,20 @@ Array<double> large_dense(const char* label, std::vector<Array<double>> inputs, 
         t.inputs.insert(t.inputs.end(), blocks.begin(), blocks.end());
       }
       first.push_back(t.inputs.size());
+      const int nb = scalapack_block_size();  // the block size when recorded
       t.collective = [=](const Communicator& c, std::span<const graph::LocalInput> local) {
         detail::BlacsGrid grid(c);
         std::vector<detail::CyclicMatrix> mats;
         for (std::size_t op = 0; op < inputs.size(); ++op) {
           const auto& x = inputs[op];
           mats.push_back(detail::make_cyclic(grid, static_cast<int>(x.shape()[0]),
-                                             static_cast<int>(x.ndim() == 2 ? x.shape()[1] : 1), 64));
+                                             static_cast<int>(x.ndim() == 2 ? x.shape()[1] : 1), nb));
           std::vector<std::pair<std::int64_t, const NDArray<double>*>> mine;
           for (const auto& in : local)
             if (in.position >= first[op] && in.position < first[op + 1])
               mine.push_back({static_cast<std::int64_t>(in.position - first[op]), &in.value->get<NDArray<double>>()});
           detail::scatter_blocks(c, grid, mats.back(), x.expr()->grid(), mine);
+          if (op == 0) detail::require_finite(c, mats.back(), label);  // the matrix being factored
         }
         const auto result = fn(mats);
         return graph::Value::of(detail::gather_blocks(c, grid, result, out_grid, out_owners, lower_only));
@@ -515,6 +532,33 @@ Array<double> cholesky(const Array<double>& a) {
 Array<double> solve_triangular(const Array<double>& t, const Array<double>& b, bool lower) {
   if (t.ndim() != 2 || t.shape()[0] != t.shape()[1] || b.ndim() < 1 || b.ndim() > 2 || b.shape()[0] != t.shape()[0])
     throw ShapeError("solve_triangular: a has shape " + shape_str(t.shape()) + " and b has shape " + shape_str(b.shape()));
+  if (use_scalapack(t))
+    return large_dense("solve_triangular", {t, b}, b, false, [lower](std::vector<detail::CyclicMatrix>& m) {
+      auto& T = m[0];
+      auto& B = m[1];
+      const int one = 1, n = T.n, nrhs = B.n;
+      const char* uplo = lower ? "L" : "U";
+      // The condition estimate first (pdtrcon reads only the triangle), then the solve.
+      double rcond = 0, work_size = 0;
+      int info = 0, query = -1, iwork_size = 0;
+      pdtrcon_("1", uplo, "N", &n, T.local.data(), &one, &one, T.desc, &rcond, &work_size, &query, &iwork_size, &query, &info);
+      int lwork = static_cast<int>(work_size) + 1, liwork = std::max(iwork_size, 1);
+      std::vector<double> work(static_cast<std::size_t>(lwork));
+      std::vector<int> iwork(static_cast<std::size_t>(liwork));
+      pdtrcon_("1", uplo, "N", &n, T.local.data(), &one, &one, T.desc, &rcond, work.data(), &lwork, iwork.data(), &liwork, &info);
+      const auto size = std::to_string(n) + " x " + std::to_string(n);
+      if (rcond == 0)
+        throw LinalgError("solve_triangular: the " + size + " triangular matrix is singular (zero on the diagonal)");
+      if (!(rcond >= std::numeric_limits<double>::epsilon()))
+        throw LinalgError("solve_triangular: the " + size + " matrix is numerically singular (condition number about " +
+                          std::to_string(1.0 / rcond) + "); use linalg::lstsq for rank-deficient problems");
+      pdtrtrs_(uplo, "N", "N", &n, &nrhs, T.local.data(), &one, &one, T.desc, B.local.data(), &one, &one, B.desc, &info);
+      if (info > 0)
+        throw LinalgError("solve_triangular: the " + size + " triangular matrix is singular (zero on the diagonal at " +
+                          std::to_string(info - 1) + ")");
+      if (info != 0) throw LinalgError("solve_triangular: pdtrtrs rejected argument " + std::to_string(-info));
+      return std::move(B);
+    });
   return small_dense("solve_triangular", {t, b}, b.shape(),
                      [lower](const auto& args) { return detail::solve_triangular(*args[0], *args[1], lower); });
 }

@@ -61,6 +61,12 @@ CyclicPlace cyclic_place(const BlacsGrid& grid, const CyclicMatrix& a, std::int6
   return {grid.rank_of(pr, pc), li + lj * std::max(owner_rows, 1)};
 }
 
+void require_finite(const Communicator& comm, const CyclicMatrix& a, const char* what) {
+  const int finite = std::all_of(a.local.begin(), a.local.end(), [](double v) { return std::isfinite(v); }) ? 1 : 0;
+  if (allreduce(comm, finite, ReduceOp::min) == 0)
+    throw LinalgError(std::string(what) + ": the matrix holds NaN or infinity");
+}
+
 std::vector<int> lu_checked(const char* what, CyclicMatrix& a) {
   const int one = 1, n = a.n;
   std::vector<double> norm_work(static_cast<std::size_t>(std::max(a.local_cols, 1)) + 16);

@@ -33,6 +33,12 @@ void pdgetrs_(const char* trans, const int* n, const int* nrhs, const double* a,
 void pdgesvd_(const char* jobu, const char* jobvt, const int* m, const int* n, double* a, const int* ia, const int* ja,
               const int* desca, double* s, double* u, const int* iu, const int* ju, const int* descu, double* vt,
               const int* ivt, const int* jvt, const int* descvt, double* work, const int* lwork, int* info);
+void pdtrtrs_(const char* uplo, const char* trans, const char* diag, const int* n, const int* nrhs, const double* a,
+              const int* ia, const int* ja, const int* desca, double* b, const int* ib, const int* jb, const int* descb,
+              int* info);
+void pdtrcon_(const char* norm, const char* uplo, const char* diag, const int* n, const double* a, const int* ia,
+              const int* ja, const int* desca, double* rcond, double* work, const int* lwork, int* iwork,
+              const int* liwork, int* info);
 void pdpotrf_(const char* uplo, const int* n, double* a, const int* ia, const int* ja, const int* desca, int* info);
 int numroc_(const int* n, const int* nb, const int* iproc, const int* isrcproc, const int* nprocs);
 void descinit_(int* desc, const int* m, const int* n, const int* mb, const int* nb, const int* irsrc, const int* icsrc,
@@ -82,6 +88,10 @@ struct CyclicPlace {
   std::int64_t offset;
 };
 CyclicPlace cyclic_place(const BlacsGrid& grid, const CyclicMatrix& a, std::int64_t i, std::int64_t j);
+
+/// LinalgError on every rank when any rank's part of `a` holds NaN or infinity (LAPACK would
+/// return NaNs or a meaningless factor). One allreduce. Collective.
+void require_finite(const Communicator& comm, const CyclicMatrix& a, const char* what);
 
 /// LU-factors the cyclic matrix in place and checks it: LinalgError (on every rank alike) when it
 /// is singular or its reciprocal condition number is below machine epsilon. Collective.

@@ -276,11 +276,12 @@ SVD svd_scalapack(const Array<double>& X) {
     t.label = "svd (ScaLAPACK pdgesvd)";
     t.inputs = array_detail::lower_blocks(lowering, X.expr());
     const auto x_grid = X.expr()->grid();
+    const int nb = linalg::scalapack_block_size();  // the block size when recorded
     t.collective = [=](const Communicator& c, std::span<const graph::LocalInput> local) {
       detail::BlacsGrid grid(c);
-      auto A = detail::make_cyclic(grid, static_cast<int>(m), static_cast<int>(n), 64);
-      auto U = detail::make_cyclic(grid, static_cast<int>(m), static_cast<int>(k), 64);
-      auto VT = detail::make_cyclic(grid, static_cast<int>(k), static_cast<int>(n), 64);
+      auto A = detail::make_cyclic(grid, static_cast<int>(m), static_cast<int>(n), nb);
+      auto U = detail::make_cyclic(grid, static_cast<int>(m), static_cast<int>(k), nb);
+      auto VT = detail::make_cyclic(grid, static_cast<int>(k), static_cast<int>(n), nb);
       std::vector<std::pair<std::int64_t, const NDArray<double>*>> mine;
       for (const auto& in : local) mine.push_back({static_cast<std::int64_t>(in.position), &in.value->get<NDArray<double>>()});
       detail::scatter_blocks(c, grid, A, x_grid, mine);
@@ -333,7 +334,10 @@ SVD svd_scalapack(const Array<double>& X) {
 }
 
 SVD svd(const Array<double>& X) {
-  if (X.ndim() == 2 && (X.shape()[0] < X.shape()[1] || X.size() >= scalapack_threshold_elements()))
+  // TSQR needs R (n x n) on one rank: a wide X, or one whose R is as large as the ScaLAPACK
+  // threshold, goes to pdgesvd. A tall-skinny X of any height stays with TSQR (dot's rule: the
+  // smallest operand decides).
+  if (X.ndim() == 2 && (X.shape()[0] < X.shape()[1] || X.shape()[1] * X.shape()[1] >= scalapack_threshold_elements()))
     return svd_scalapack(X);
   const auto plan = plan_for(X, "svd");
   const auto n = X.shape()[1];
@@ -354,7 +358,8 @@ SVD svd_compressed(const Array<double>& X, std::int64_t k, std::int64_t n_power_
   if (k < 1 || k > std::min(m, n))
     throw ValueError("svd_compressed: k = " + std::to_string(k) + " must be between 1 and " +
                      std::to_string(std::min(m, n)));
-  const auto l = std::min(n, k + std::max<std::int64_t>(oversampling, 0));
+  // The sketch has l <= min(m, n) columns: QR of the m x l sketch needs m >= l (a wide X).
+  const auto l = std::min(std::min(m, n), k + std::max<std::int64_t>(oversampling, 0));
   const auto omega = random::normal(0.0, 1.0, {n, l}, ChunkSpec(Chunks{X.chunks()[1], {l}}), seed);
   auto Y = dot(X, omega);
   for (std::int64_t it = 0; it < n_power_iter; ++it) {

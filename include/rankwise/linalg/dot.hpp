@@ -19,32 +19,44 @@ inline Array<double> matmul(const Array<double>& a, const Array<double>& b) { re
 namespace linalg {
 
 /// A product of 2-D operands where each operand and the result have at least this many
-/// elements runs through ScaLAPACK's pdgemm (2-D block-cyclic, 64 x 64 blocks) instead of block
+/// elements runs through ScaLAPACK's pdgemm (2-D block-cyclic; see set_scalapack_block_size) instead of block
 /// products; default 2048², or RANKWISE_SCALAPACK_THRESHOLD. Tests set 0 to force the ScaLAPACK path on small inputs.
 /// Logically collective (every rank sets the same value).
 void set_scalapack_threshold(std::int64_t elements);
 std::int64_t scalapack_threshold_elements();
+/// The row and column size of the 2-D block-cyclic blocks every ScaLAPACK call uses: default
+/// 64, or RANKWISE_SCALAPACK_BLOCK. Tests set 2 so a small matrix spreads over every rank.
+/// Logically collective.
+void set_scalapack_block_size(int nb);
+int scalapack_block_size();
 /// Lay BLACS grids out with rows >= columns (P x 1 for a prime P) instead of rows <= columns.
 /// Logically collective.
 void set_blacs_grid_tall(bool tall);
 
-/// The inverse of a square matrix that fits one rank, computed with LAPACK (dgetrf + dgetri)
-/// identically on every rank. Local (records). Throws, at compute time and on every rank,
-/// LinalgError for a singular or numerically singular matrix (reciprocal condition number below
-/// machine epsilon), naming the condition estimate — never a matrix of NaNs.
+// The solvers below take a small matrix (fewer elements than the ScaLAPACK threshold) to one
+// rank's memory and solve it with LAPACK identically on every rank; a larger one goes to
+// ScaLAPACK on the BLACS grid (block-cyclic, one all-to-all in and one out). A matrix holding
+// NaN or infinity is a LinalgError before any factoring, on every rank alike.
+
+/// The inverse of a square matrix: LAPACK dgetrf + dgetri, or ScaLAPACK pdgetrf + pdgetri.
+/// Local (records). Throws, at compute time and on every rank, LinalgError for a singular or
+/// numerically singular matrix (reciprocal condition number below machine epsilon), naming
+/// the condition estimate — never a matrix of NaNs.
 Array<double> inv(const Array<double>& a);
 
-/// The solution x of a·x = b for a square `a` that fits one rank (LAPACK dgesv, every rank).
-/// Local (records). Same errors as inv; ShapeError when the shapes do not fit.
+/// The solution x of a·x = b, b of shape (n,) or (n, k): LAPACK dgesv, or ScaLAPACK pdgetrf +
+/// pdgetrs (pdgesv's two steps, with the condition check between them). Local (records). Same
+/// errors as inv; ShapeError when the shapes do not fit.
 Array<double> solve(const Array<double>& a, const Array<double>& b);
 
-/// The lower Cholesky factor L (a = L·Lᵀ) of a symmetric positive definite matrix that fits one
-/// rank (LAPACK dpotrf, every rank). Local (records). LinalgError at compute time when a is not
+/// The lower Cholesky factor L (a = L·Lᵀ) of a symmetric positive definite matrix: LAPACK
+/// dpotrf or ScaLAPACK pdpotrf. Local (records). LinalgError at compute time when a is not
 /// positive definite.
 Array<double> cholesky(const Array<double>& a);
 
-/// The solution x of t·x = b for a triangular t (lower or upper) that fits one rank (LAPACK
-/// dtrtrs). Local (records). LinalgError for a zero on the diagonal.
+/// The solution x of t·x = b for a triangular t (lower or upper): LAPACK dtrtrs or ScaLAPACK
+/// pdtrtrs, after a condition estimate (dtrcon / pdtrcon). Local (records). LinalgError for a
+/// zero on the diagonal or a numerically singular t.
 Array<double> solve_triangular(const Array<double>& t, const Array<double>& b, bool lower = false);
 
 }  // namespace linalg

@@ -23,15 +23,17 @@ struct SVD {
   Array<double> vt;
 };
 
-/// SVD of X: for a tall-skinny X by TSQR followed by the SVD of R; for a wide X, or one of at
-/// least the ScaLAPACK threshold's elements, by ScaLAPACK's pdgesvd on the BLACS grid.
+/// SVD of X: for a tall-skinny X by TSQR followed by the SVD of R; for a wide X, or one whose
+/// R (n x n) has at least the ScaLAPACK threshold's elements, by ScaLAPACK's pdgesvd on the
+/// BLACS grid.
 /// u (m x k), s (k,), vt (k x n) with k = min(m, n). Local (records).
 SVD svd(const Array<double>& X);
 
 /// A rank-k approximate SVD by randomised projection (Halko, Martinsson and Tropp; dask's
 /// svd_compressed): Y = X·Ω for a Gaussian Ω (n x (k + oversampling), counter-based, seeded),
 /// `n_power_iter` power iterations Y = X·(Xᵀ·Y), Q from TSQR of Y, then the small SVD of Qᵀ·X.
-/// Returns u (m x k), s (k,), vt (k x n). Local (records).
+/// The sketch has at most min(m, n) columns. Returns u (m x k), s (k,), vt (k x n).
+/// Collective (it computes the small product Qᵀ·X; u stays lazy).
 SVD svd_compressed(const Array<double>& X, std::int64_t k, std::int64_t n_power_iter = 1,
                    std::int64_t oversampling = 10, std::uint64_t seed = 0);
 

@@ -46,6 +46,16 @@ ref.update({"S_chol": L.tolist(), "S_tri_lower": np.linalg.solve(L, np.array([1.
 low = rng.normal(size=(300, 3)) @ rng.normal(size=(3, 8)) + 1e-6 * rng.normal(size=(300, 8))
 ref.update({"low": low.tolist(), "low_sv": np.linalg.svd(low, compute_uv=False)[:3].tolist()})
 ref["M_sv"] = np.linalg.svd(M, compute_uv=False).tolist()
+# A general (non-symmetric) 9 x 9 matrix, a 9 x 3 right-hand side, and an SPD 9 x 9 built
+# from it: the solvers on matrices large enough to spread over three ranks in 2 x 2 blocks.
+G = np.round(rng.normal(size=(9, 9)), 6)
+Bm = np.round(rng.normal(size=(9, 3)), 6)
+P = G @ G.T + 9 * np.eye(9)
+ref.update({"G": G.tolist(), "Bm": Bm.tolist(), "G_inv": np.linalg.inv(G).tolist(),
+            "G_solve_B": np.linalg.solve(G, Bm).tolist(), "G_solve_b": np.linalg.solve(G, Bm[:, 0]).tolist(),
+            "P": P.tolist(), "P_chol": np.linalg.cholesky(P).tolist(), "P_inv": np.linalg.inv(P).tolist()})
+Lp = np.linalg.cholesky(P)
+ref.update({"P_tri_lower_B": np.linalg.solve(Lp, Bm).tolist(), "P_tri_upper_B": np.linalg.solve(Lp.T, Bm).tolist()})
 out = pathlib.Path(__file__).with_name("reference.json")
 out.write_text(json.dumps(ref, separators=(",", ":")))
 print(f"wrote {out}")

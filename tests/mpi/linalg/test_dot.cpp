@@ -1,5 +1,7 @@
 // dot, inv and solve against numpy (tests/data/linalg/reference.json), at 1, 2 and 3 ranks.
+#include <cmath>
 #include <fstream>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -141,6 +143,80 @@ TEST(Dense, CholeskyAndTriangularSolves) {
   }
   const auto zero_diag = rw::from_ndarray(rw::NDArray<double>({2, 2}, {1.0, 0.0, 3.0, 0.0}), 2);
   EXPECT_THROW((void)rw::linalg::solve_triangular(zero_diag, rw::ones<double>({2}, 2), true).compute(), rw::LinalgError);
+}
+
+namespace {
+// A 9 x 9 matrix with condition number about 1e32 (1-norm) whose LU has no zero pivot: the
+// 2 x 2 block [[1, 2^27], [2^-27, 1 + eps]] (determinant eps, exactly) in an identity.
+// (ScaLAPACK's pdgecon overestimates rcond: 3.5e-16 for a true 5.5e-17, so a matrix just past
+// the limit would pass it.)
+rw::NDArray<double> numerically_singular() {
+  rw::NDArray<double> a(rw::Shape{9, 9}, 0.0);
+  for (int i = 0; i < 9; ++i) a(i, i) = 1.0;
+  a(0, 1) = std::ldexp(1.0, 27);
+  a(1, 0) = std::ldexp(1.0, -27);
+  a(1, 1) = 1.0 + std::numeric_limits<double>::epsilon();
+  return a;
+}
+
+template <class F>
+void expect_linalg_error(F f, const std::string& words) {
+  try {
+    f();
+    ADD_FAILURE() << "no error; expected one saying '" << words << "'";
+  } catch (const rw::LinalgError& e) {
+    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    EXPECT_TRUE(rankwise::testing::same_on_all_ranks(std::string(e.what())));
+  }
+}
+}  // namespace
+
+// inv, solve (one and several right-hand sides) and cholesky on 9 x 9 general and SPD
+// matrices, through LAPACK (every rank) and through ScaLAPACK with 2 x 2 blocks, so the matrix
+// is spread over every rank of the grid (wide and tall grids); the errors with their condition
+// estimate, and NaN refused before factoring.
+class Solvers : public ::testing::TestWithParam<int> {};  // 0: LAPACK; 1, 2: ScaLAPACK wide, tall grid
+INSTANTIATE_TEST_SUITE_P(Paths, Solvers, ::testing::Values(0, 1, 2));
+
+TEST_P(Solvers, GeneralAndSpdMatricesMatchNumpy) {
+  const auto saved = rw::linalg::scalapack_threshold_elements();
+  const auto saved_nb = rw::linalg::scalapack_block_size();
+  if (GetParam() > 0) {
+    rw::linalg::set_scalapack_threshold(0);
+    rw::linalg::set_scalapack_block_size(2);
+    rw::linalg::set_blacs_grid_tall(GetParam() == 2);
+  }
+  for (const std::int64_t chunk : {9, 4}) {
+    const auto G = rw::from_ndarray(nd(ref()["G"]), chunk);
+    const auto B = rw::from_ndarray(nd(ref()["Bm"]), rw::ChunkSpec{chunk, 3});
+    const auto b = rw::from_ndarray(nd(ref()["Bm"]), rw::ChunkSpec{chunk, 3}).slice({{}, {0, 1}}).reshape({9});
+    const auto P = rw::from_ndarray(nd(ref()["P"]), chunk);
+    expect_close(rw::linalg::inv(G).compute(), ref()["G_inv"], 1e-11);
+    expect_close(rw::linalg::solve(G, B).compute(), ref()["G_solve_B"], 1e-11);
+    expect_close(rw::linalg::solve(G, b).compute(), ref()["G_solve_b"], 1e-11);
+    expect_close(rw::linalg::cholesky(P).compute(), ref()["P_chol"], 1e-13);
+    expect_close(rw::linalg::inv(P).compute(), ref()["P_inv"], 1e-13);
+    const auto L = rw::linalg::cholesky(P);
+    expect_close(rw::linalg::solve_triangular(L, B, /*lower=*/true).compute(), ref()["P_tri_lower_B"], 1e-13);
+    expect_close(rw::linalg::solve_triangular(L.T(), B).compute(), ref()["P_tri_upper_B"], 1e-13);
+  }
+  rw::NDArray<double> steep(rw::Shape{9, 9}, 0.0);  // upper triangular, condition number about 1e32
+  for (int i = 0; i < 9; ++i) steep(i, i) = 1.0;
+  steep(0, 8) = 1e16;
+  expect_linalg_error([&] { (void)rw::linalg::solve_triangular(rw::from_ndarray(steep, 4), rw::ones<double>({9}, 4)).compute(); },
+                      "numerically singular (condition number about");
+  const auto near = rw::from_ndarray(numerically_singular(), 4);
+  expect_linalg_error([&] { (void)rw::linalg::inv(near).compute(); }, "numerically singular (condition number about");
+  expect_linalg_error([&] { (void)rw::linalg::solve(near, rw::ones<double>({9}, 4)).compute(); }, "condition number about");
+  auto with_nan = nd(ref()["P"]);
+  with_nan(7, 8) = std::nan("");
+  expect_linalg_error([&] { (void)rw::linalg::cholesky(rw::from_ndarray(with_nan, 4)).compute(); }, "NaN or infinity");
+  expect_linalg_error([&] { (void)rw::linalg::inv(rw::from_ndarray(with_nan, 4)).compute(); }, "NaN or infinity");
+  // The executor is clean after the failures.
+  expect_close(rw::linalg::inv(rw::from_ndarray(nd(ref()["G"]), 4)).compute(), ref()["G_inv"], 1e-11);
+  rw::linalg::set_scalapack_threshold(saved);
+  rw::linalg::set_scalapack_block_size(saved_nb);
+  rw::linalg::set_blacs_grid_tall(false);
 }
 
 // XᵀX of tall X for every column count the AVX2 Gram kernel handles differently (ragged last

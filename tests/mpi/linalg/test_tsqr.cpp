@@ -70,6 +70,42 @@ TEST(Tsqr, GeneralSvdThroughScalapack) {
   rw::linalg::set_scalapack_threshold(saved);
 }
 
+namespace {
+bool runs_pdgesvd(const rw::Array<double>& a) {
+  rw::array_detail::Lowering lowering;
+  (void)rw::array_detail::lower_blocks(lowering, a.expr());
+  for (rw::graph::TaskId id = 0; id < lowering.graph.size(); ++id)
+    if (lowering.graph.task(id).label == "svd (ScaLAPACK pdgesvd)") return true;
+  return false;
+}
+}  // namespace
+
+// The path follows R's size, not X's: a tall-skinny X larger than the threshold stays with
+// TSQR (it once went to pdgesvd, moving all of X to a block-cyclic layout).
+TEST(Tsqr, TallSkinnySvdStaysWithTsqrAboveTheThreshold) {
+  const auto saved = rw::linalg::scalapack_threshold_elements();
+  rw::linalg::set_scalapack_threshold(100);  // X has 1218 elements, R 36
+  const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{50, 6});
+  const auto tall = rw::linalg::svd(X);
+  EXPECT_FALSE(runs_pdgesvd(tall.s));
+  EXPECT_LT(max_abs_diff(tall.s.compute(), nd(ref()["sv"])), 1e-11);
+  rw::linalg::set_scalapack_threshold(30);  // now R is over it
+  EXPECT_TRUE(runs_pdgesvd(rw::linalg::svd(X).s));
+  rw::linalg::set_scalapack_threshold(saved);
+  EXPECT_TRUE(runs_pdgesvd(rw::linalg::svd(rw::from_ndarray(nd(ref()["M"]), rw::ChunkSpec{4, 5})).s));  // wide
+}
+
+// A wide X: the sketch is capped at its row count, and the randomised SVD is then exact.
+TEST(Tsqr, CompressedSvdOfAWideMatrix) {
+  const auto M = rw::from_ndarray(nd(ref()["M"]), rw::ChunkSpec{4, 5});
+  const auto [u, s, vt] = rw::linalg::svd_compressed(M, 3, 0, 10, 7);
+  EXPECT_EQ(u.shape(), (rw::Shape{6, 3}));
+  EXPECT_EQ(vt.shape(), (rw::Shape{3, 9}));
+  const auto want = nd(ref()["M_sv"]);
+  const auto got = s.compute();
+  for (int j = 0; j < 3; ++j) EXPECT_NEAR(got.data()[j], want.data()[j], 1e-12 * want.data()[0]) << j;
+}
+
 // A nearly rank-3 matrix: the randomised SVD finds its three singular values.
 TEST(Tsqr, CompressedSvdFindsTheLeadingSingularValues) {
   for (std::int64_t rows : {300, 45}) {

@@ -191,6 +191,32 @@ void put_attribute(hid_t file, const std::string& name, hid_t type, const void* 
   H5 attr{ok(H5Acreate2(file, name.c_str(), type, space.id, H5P_DEFAULT, H5P_DEFAULT), "H5Acreate " + name), H5Aclose};
   ok(H5Awrite(attr.id, type, value), "H5Awrite " + name);
 }
+void put_names(hid_t file, const std::string& name, const std::vector<std::string>& values) {
+  const hsize_t n = values.size();
+  H5 space{ok(H5Screate_simple(1, &n, nullptr), "H5Screate_simple"), H5Sclose};
+  H5 type{ok(H5Tcopy(H5T_C_S1), "H5Tcopy"), H5Tclose};
+  H5Tset_size(type.id, H5T_VARIABLE);
+  H5Tset_cset(type.id, H5T_CSET_UTF8);  // h5py reads them as str
+  std::vector<const char*> pointers;
+  for (const auto& v : values) pointers.push_back(v.c_str());
+  H5 set{ok(H5Dcreate2(file, name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Dcreate " + name), H5Dclose};
+  if (n > 0) ok(H5Dwrite(set.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "H5Dwrite " + name);
+}
+std::vector<std::string> get_names(hid_t set, hid_t space, hsize_t n) {
+  H5 type{ok(H5Tcopy(H5T_C_S1), "H5Tcopy"), H5Tclose};
+  H5Tset_size(type.id, H5T_VARIABLE);
+  {
+    H5 stored{ok(H5Dget_type(set), "H5Dget_type"), H5Tclose};
+    H5Tset_cset(type.id, H5Tget_cset(stored.id));  // HDF5 does not convert between ASCII and UTF-8
+  }
+  std::vector<char*> pointers(n, nullptr);
+  std::vector<std::string> out;
+  if (n == 0) return out;
+  ok(H5Dread(set, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "H5Dread");
+  for (const char* p : pointers) out.emplace_back(p ? p : "");
+  H5Dvlen_reclaim(type.id, space, H5P_DEFAULT, pointers.data());
+  return out;
+}
 template <class T>
 void put_dataset(hid_t file, const std::string& name, const NDArray<T>& a, hid_t type) {
   std::vector<hsize_t> dims(a.shape().begin(), a.shape().end());
@@ -221,6 +247,7 @@ void write_model(const std::string& path, const ModelFile& m) {
         for (const auto& [k, v] : m.whole_numbers) put_attribute(file.id, k, H5T_NATIVE_INT64, &v);
         for (const auto& [k, v] : m.arrays) put_dataset(file.id, k, v, H5T_NATIVE_DOUBLE);
         for (const auto& [k, v] : m.integers) put_dataset(file.id, k, v, H5T_NATIVE_INT64);
+        for (const auto& [k, v] : m.names) put_names(file.id, k, v);
       } catch (...) {
         std::remove(partial.c_str());
         throw;
@@ -284,7 +311,9 @@ ModelFile read_model(const std::string& path, const std::string& kind) {
       H5Sget_simple_extent_dims(space.id, dims.data(), nullptr);
       Shape shape(dims.begin(), dims.end());
       H5 type{H5Dget_type(set.id), H5Tclose};
-      if (H5Tget_class(type.id) == H5T_INTEGER) {
+      if (H5Tget_class(type.id) == H5T_STRING) {
+        m.names.emplace(name, get_names(set.id, space.id, nd == 1 ? dims[0] : 0));
+      } else if (H5Tget_class(type.id) == H5T_INTEGER) {
         NDArray<std::int64_t> a(shape);
         ok(H5Dread(set.id, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.data()), "H5Dread");
         m.integers.emplace(name, std::move(a));

@@ -89,6 +89,72 @@ DataFrame DummyEncoder::transform(const DataFrame& X) const {
   return out;
 }
 
+// ---- saved encoders: the encoded columns' names in "columns", column k's categories in
+// "categories_k" (an HDF5 name cannot hold every column name, a number can) ----------------------
+namespace {
+void put_categories(detail::ModelFile& m, const std::map<std::string, std::vector<std::string>>& categories) {
+  std::vector<std::string> columns;
+  for (const auto& [column, values] : categories) {
+    m.names["categories_" + std::to_string(columns.size())] = values;
+    columns.push_back(column);
+  }
+  m.names["columns"] = columns;
+}
+std::map<std::string, std::vector<std::string>> get_categories(const detail::ModelFile& m) {
+  std::map<std::string, std::vector<std::string>> out;
+  const auto& columns = m.name_list("columns");
+  for (std::size_t k = 0; k < columns.size(); ++k) out[columns[k]] = m.name_list("categories_" + std::to_string(k));
+  return out;
+}
+}  // namespace
+
+void Categorizer::save(const std::string& path) const {
+  detail::require_fitted(fitted_, "Categorizer.save");
+  detail::ModelFile m;
+  m.kind = "Categorizer";
+  put_categories(m, categories_);
+  detail::write_model(path, m);
+}
+
+Categorizer Categorizer::load(const std::string& path) {
+  const auto m = detail::read_model(path, "Categorizer");
+  Categorizer c;
+  c.categories_ = get_categories(m);
+  for (const auto& [column, values] : c.categories_) c.params_.columns.push_back(column);
+  c.fitted_ = true;
+  return c;
+}
+
+void DummyEncoder::save(const std::string& path) const { save_as(path, "DummyEncoder"); }
+
+DummyEncoder DummyEncoder::load(const std::string& path) {
+  DummyEncoder e;
+  e.load_from(path, "DummyEncoder");
+  return e;
+}
+
+void DummyEncoder::save_as(const std::string& path, const std::string& kind) const {
+  detail::require_fitted(fitted_, kind + ".save");
+  detail::ModelFile m;
+  m.kind = kind;
+  m.whole_numbers["drop_first"] = params_.drop_first;
+  put_categories(m, categorizer_.categories_);
+  m.names["feature_names_in_"] = input_columns_;
+  detail::write_model(path, m);
+}
+
+void DummyEncoder::load_from(const std::string& path, const std::string& kind) {
+  const auto m = detail::read_model(path, kind);
+  params_.drop_first = m.number("drop_first") != 0;
+  categorizer_.categories_ = get_categories(m);
+  params_.columns.clear();
+  for (const auto& [column, values] : categorizer_.categories_) params_.columns.push_back(column);
+  categorizer_.params_.columns = params_.columns;
+  categorizer_.fitted_ = true;
+  input_columns_ = m.name_list("feature_names_in_");
+  fitted_ = true;
+}
+
 const std::map<std::string, std::vector<std::string>>& DummyEncoder::categories() const {
   detail::require_fitted(fitted_, "DummyEncoder.categories");
   return categorizer_.categories();

@@ -149,7 +149,8 @@ double LinearRegression::intercept() const { require_fitted(fitted_, "LinearRegr
 void LinearRegression::save(const std::string& path) const {
   require_fitted(fitted_, "LinearRegression.save");
   write_model(path, {"LinearRegression", {{"intercept_", intercept_}}, {{"solver", params_.solver}}, {{"coef_", coef_}}, {},
-                     {{"fit_intercept", params_.fit_intercept}, {"rank_", rank_}}});
+                     {{"fit_intercept", params_.fit_intercept}, {"rank_", rank_}},
+                     {}});
 }
 
 LinearRegression LinearRegression::load(const std::string& path) {
@@ -183,7 +184,8 @@ double Ridge::intercept() const { require_fitted(fitted_, "Ridge.intercept"); re
 void Ridge::save(const std::string& path) const {
   require_fitted(fitted_, "Ridge.save");
   write_model(path, {"Ridge", {{"alpha", params_.alpha}, {"intercept_", intercept_}}, {}, {{"coef_", coef_}}, {},
-                     {{"fit_intercept", params_.fit_intercept}}});
+                     {{"fit_intercept", params_.fit_intercept}},
+                     {}});
 }
 
 Ridge Ridge::load(const std::string& path) {
@@ -485,7 +487,8 @@ void LogisticRegression::save(const std::string& path) const {
                      {{"coef_", coef_}, {"intercept_", intercept_}},
                      {{"classes_", classes_}},
                      {{"fit_intercept", params_.fit_intercept}, {"max_iter", params_.max_iter}, {"n_iter_", n_iter_},
-                      {"converged", converged_}}});
+                      {"converged", converged_}},
+                     {}});
 }
 
 LogisticRegression LogisticRegression::load(const std::string& path) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <algorithm>
 #include <limits>
+#include <map>
 
 #include "frame/detail/reduce.hpp"
 #include "ml/detail/common.hpp"
@@ -14,6 +15,7 @@ using namespace detail;
 
 StandardScaler& StandardScaler::fit(const Array<double>& X) {
   const auto rows = local_rows(X, "StandardScaler.fit");
+  columns_.clear();  // fitted on an array: no column names (a refit must not keep a frame's)
   check_finite(rows, "StandardScaler.fit");
   const auto d = rows.d;
   // Means first, then squared deviations from them (two passes over memory, exact enough).
@@ -58,6 +60,11 @@ Array<double> affine(const Array<double>& X, const NDArray<double>& shift, const
   });
 }
 NDArray<double> filled(std::int64_t d, double v) { return NDArray<double>(Shape{d}, v); }
+// A frame-fitted scaler saves its columns as scikit-learn's feature_names_in_.
+std::map<std::string, std::vector<std::string>> feature_names_entry(const std::vector<std::string>& columns) {
+  if (columns.empty()) return {};
+  return {{"feature_names_in_", columns}};
+}
 }  // namespace
 
 Array<double> StandardScaler::transform(const Array<double>& X) const {
@@ -85,7 +92,8 @@ void StandardScaler::save(const std::string& path) const {
                      {},
                      {{"mean_", mean_}, {"var_", var_}, {"scale_", scale_}},
                      {},
-                     {{"with_mean", params_.with_mean}, {"with_std", params_.with_std}, {"n_samples_seen_", n_}}});
+                     {{"with_mean", params_.with_mean}, {"with_std", params_.with_std}, {"n_samples_seen_", n_}},
+                     feature_names_entry(columns_)});
 }
 
 StandardScaler StandardScaler::load(const std::string& path) {
@@ -95,6 +103,7 @@ StandardScaler StandardScaler::load(const std::string& path) {
   s.mean_ = m.array("mean_");
   s.var_ = m.array("var_");
   s.scale_ = m.array("scale_");
+  s.columns_ = m.optional_name_list("feature_names_in_");
   return s;
 }
 
@@ -103,6 +112,7 @@ MinMaxScaler& MinMaxScaler::fit(const Array<double>& X) {
                  "MinMaxScaler: feature_range_low must be below feature_range_high");
   const auto rows = local_rows(X, "MinMaxScaler.fit");
   check_finite(rows, "MinMaxScaler.fit");
+  columns_.clear();
   const auto d = rows.d;
   std::vector<double> lo(static_cast<std::size_t>(d), std::numeric_limits<double>::infinity());
   std::vector<double> hi(static_cast<std::size_t>(d), -std::numeric_limits<double>::infinity());
@@ -160,7 +170,8 @@ void MinMaxScaler::save(const std::string& path) const {
                      {},
                      {{"data_min_", min_}, {"data_max_", max_}},
                      {},
-                     {}});
+                     {},
+                     feature_names_entry(columns_)});
 }
 
 MinMaxScaler MinMaxScaler::load(const std::string& path) {
@@ -168,6 +179,7 @@ MinMaxScaler MinMaxScaler::load(const std::string& path) {
   MinMaxScaler s({.feature_range_low = m.number("feature_range_low"), .feature_range_high = m.number("feature_range_high")});
   s.min_ = m.array("data_min_");
   s.max_ = m.array("data_max_");
+  s.columns_ = m.optional_name_list("feature_names_in_");
   s.fitted_ = true;
   return s;
 }

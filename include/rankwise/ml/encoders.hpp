@@ -26,7 +26,14 @@ class Categorizer {
   /// column -> its categories. NotFittedError before fit.
   const std::map<std::string, std::vector<std::string>>& categories() const;
 
+  /// Saves the columns and their categories (HDF5: string datasets, readable by h5py).
+  /// Collective. NotFittedError before fit.
+  void save(const std::string& path) const;
+  /// Collective. IoError for a missing file, ValueError for another model kind.
+  static Categorizer load(const std::string& path);
+
  private:
+  friend class DummyEncoder;
   Params params_;
   std::map<std::string, std::vector<std::string>> categories_;
   bool fitted_ = false;
@@ -52,6 +59,15 @@ class DummyEncoder {
   /// The output columns transform produces, in order.
   std::vector<std::string> feature_names() const;
 
+  /// Saves drop_first, the input columns and each encoded column's categories. Collective.
+  void save(const std::string& path) const;
+  /// Collective. IoError for a missing file, ValueError for another model kind.
+  static DummyEncoder load(const std::string& path);
+
+ protected:
+  void save_as(const std::string& path, const std::string& kind) const;
+  void load_from(const std::string& path, const std::string& kind);
+
  private:
   Params params_;
   Categorizer categorizer_;
@@ -67,6 +83,12 @@ class OneHotEncoder : public DummyEncoder {
   };
   OneHotEncoder() = default;
   explicit OneHotEncoder(Params params) : DummyEncoder({.columns = std::move(params.columns), .drop_first = false}) {}
+  void save(const std::string& path) const { save_as(path, "OneHotEncoder"); }  ///< Collective.
+  static OneHotEncoder load(const std::string& path) {  ///< Collective.
+    OneHotEncoder e;
+    e.load_from(path, "OneHotEncoder");
+    return e;
+  }
 };
 
 }  // namespace rankwise::ml

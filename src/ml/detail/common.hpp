@@ -83,12 +83,22 @@ struct ModelFile {
   /// scikit-learn's are ints. Reading also puts them in `numbers`, so `number()` finds a
   /// parameter whichever way a file stored it.
   std::map<std::string, std::int64_t> whole_numbers;
+  /// Lists of names (feature names, categories): 1-D variable-length UTF-8 string datasets.
+  std::map<std::string, std::vector<std::string>> names;
 
   // Fields by name; a missing one is a ValueError naming it (a damaged or foreign file).
   double number(const std::string& key) const { return field(numbers, key); }
   const std::string& text(const std::string& key) const { return field(strings, key); }
   const NDArray<double>& array(const std::string& key) const { return field(arrays, key); }
   const NDArray<std::int64_t>& integer_array(const std::string& key) const { return field(integers, key); }
+  const std::vector<std::string>& name_list(const std::string& key) const { return field(names, key); }
+  /// A list that older files or array-fitted models may not have: empty when absent.
+  std::vector<std::string> optional_name_list(const std::string& key) const {
+    const auto it = names.find(key);
+    return it == names.end() ? std::vector<std::string>{} : it->second;
+  }
+  /// An int64 parameter read exactly (a double holds integers only up to 2^53).
+  std::int64_t whole_number(const std::string& key) const { return field(whole_numbers, key); }
 
  private:
   template <class Map>

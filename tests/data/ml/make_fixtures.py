@@ -41,7 +41,7 @@ for name, k in (("binary", 2), ("multinomial", 3)):
     clf = LogisticRegression(C=0.5, solver="newton-cg", tol=1e-14, max_iter=10000).fit(X, y)
     proba = clf.predict_proba(X)
     out[name] = {"X": L(X), "y": L(y), "coef": L(clf.coef_), "intercept": L(clf.intercept_), "classes": L(clf.classes_),
-                 "proba_head": L(proba[:5]), "accuracy": clf.score(X, y),
+                 "proba_head": L(proba[:5]), "decision_head": L(clf.decision_function(X)[:5]), "accuracy": clf.score(X, y),
                  "log_loss": log_loss(np.searchsorted(clf.classes_, y), proba),
                  "confusion": L(confusion_matrix(np.searchsorted(clf.classes_, y), np.searchsorted(clf.classes_, clf.predict(X))))}
 

@@ -211,6 +211,16 @@ TEST(KMeans, BlobsFromTheCounterBasedGenerator) {
   EXPECT_GT(sil, 0.5);
 }
 
+// With a sample as large as the data, the sampled silhouette is scikit-learn's exact one.
+TEST(Metrics, SilhouetteMatchesScikitLearn) {
+  const auto& f = fixture()["blobs"];
+  for (const auto chunk : kChunks) {
+    const auto labels = rw::from_ndarray(vector_of<std::int64_t>(f["labels"]), rw::ChunkSpec(chunk));
+    EXPECT_NEAR(rw::ml::metrics::silhouette_score(X_of("blobs", chunk), labels, 300, 4), f["silhouette"].get<double>(), 1e-12);
+    EXPECT_NEAR(rw::ml::metrics::silhouette_score(X_of("blobs", chunk), labels, 1000, 4), f["silhouette"].get<double>(), 1e-12);
+  }
+}
+
 TEST(KMeans, SaveLoadPredict) {
   const auto path = temp_path("km.h5");
   rw::ml::KMeans km({.n_clusters = 3, .random_state = 1});
@@ -224,6 +234,11 @@ TEST(KMeans, SaveLoadPredict) {
   EXPECT_EQ(back.params().algorithm, "auto");
   const auto a = km.predict(X_of("blobs", 23)).compute(), b = back.predict(X_of("blobs", 23)).compute();
   for (std::int64_t i = 0; i < a.size(); ++i) EXPECT_EQ(a.data()[i], b.data()[i]);
+  // A seed above 2^53 comes back exactly (it once went through a double).
+  const std::uint64_t seed = (std::uint64_t{1} << 60) + 1;
+  rw::ml::KMeans big({.n_clusters = 2, .random_state = seed});
+  big.fit(X_of("blobs", 70)).save(path);
+  EXPECT_EQ(rw::ml::KMeans::load(path).params().random_state, seed);
 }
 
 // Model files from before whole numbers became int64 attributes (every number float64) load.
@@ -347,6 +362,11 @@ TEST(LogisticRegression, BinaryAndMultinomialMatchScikitLearn) {
       rw::NDArray<double> head(rw::Shape{5, K});
       std::copy(proba.data(), proba.data() + 5 * K, head.data());
       expect_near_all(head, f["proba_head"], 1e-6, "proba");
+      const auto dec = clf.decision_function(X).compute();
+      EXPECT_EQ(dec.ndim(), K == 2 ? 1 : 2);
+      rw::NDArray<double> dec_head(K == 2 ? rw::Shape{5} : rw::Shape{5, K});
+      std::copy(dec.data(), dec.data() + dec_head.size(), dec_head.data());
+      expect_near_all(dec_head, f["decision_head"], 1e-6, "decision_function");
       EXPECT_NEAR(clf.score(X, y), f["accuracy"].get<double>(), 1e-12);
       // Metrics on label indices 0..K-1.
       const auto idx = ((y - 5) / 10).astype<std::int64_t>();
@@ -521,6 +541,72 @@ TEST(Scalers, OnDataFrameColumns) {
   EXPECT_EQ(mm.data_max().data()[1], frame_fixture()["x"]["max"].get<double>());
   EXPECT_EQ(m.column<double>("id").front(), 0.0);
   EXPECT_THROW((void)rw::ml::StandardScaler().fit(ddf, {"name"}), rw::ValueError);
+}
+
+// A scaler fitted on frame columns keeps their names through save -> load (as scikit-learn's
+// feature_names_in_), so the loaded one transforms frames; refitting on an array forgets them.
+TEST(Scalers, FrameFittedSaveLoadAndRefitOnAnArray) {
+  const auto ddf = basic_frame()[std::vector<std::string>{"id", "x", "name"}];
+  rw::ml::StandardScaler ss;
+  ss.fit(ddf);
+  rw::ml::MinMaxScaler mm({.feature_range_low = 0, .feature_range_high = 10});
+  mm.fit(ddf);
+  const auto ss_path = temp_path("ss_frame.h5"), mm_path = temp_path("mm_frame.h5");
+  ss.save(ss_path);
+  mm.save(mm_path);
+  const auto ss2 = rw::ml::StandardScaler::load(ss_path);
+  const auto mm2 = rw::ml::MinMaxScaler::load(mm_path);
+  EXPECT_EQ(ss2.feature_names(), (std::vector<std::string>{"id", "x"}));
+  EXPECT_EQ(mm2.feature_names(), (std::vector<std::string>{"id", "x"}));
+  const rw::Table t = ddf.compute(), z1 = ss.transform(ddf).compute(), z2 = ss2.transform(ddf).compute();
+  const rw::Table round = mm2.inverse_transform(mm2.transform(ddf)).compute();
+  for (std::int64_t i = 0; i < t.num_rows(); ++i) {
+    if (t.col("x").is_null(i)) continue;
+    EXPECT_EQ(z1.col("x").number_at(i), z2.col("x").number_at(i)) << i;
+    EXPECT_NEAR(round.col("x").number_at(i), t.col("x").number_at(i), 1e-12 * std::max(1.0, std::fabs(t.col("x").number_at(i))));
+  }
+  // Refitted on an array, the scaler has no columns: transforming a frame is NotFitted, not a
+  // read past the new statistics.
+  ss.fit(rw::random::random({50, 1}, rw::ChunkSpec{20, 1}, 3));
+  EXPECT_TRUE(ss.feature_names().empty());
+  EXPECT_THROW((void)ss.transform(ddf), rw::NotFittedError);
+  mm.fit(rw::random::random({50, 1}, rw::ChunkSpec{20, 1}, 3));
+  EXPECT_THROW((void)mm.transform(ddf), rw::NotFittedError);
+  // An array-fitted scaler saves no names and loads without them.
+  ss.save(ss_path);
+  EXPECT_TRUE(rw::ml::StandardScaler::load(ss_path).feature_names().empty());
+}
+
+TEST(Encoders, SaveLoadTransformsAlike) {
+  const auto ddf = basic_frame();
+  rw::ml::Categorizer cat;
+  cat.fit(ddf);
+  rw::ml::DummyEncoder dummy({.columns = {"cat"}, .drop_first = true});
+  dummy.fit(ddf);
+  rw::ml::OneHotEncoder onehot({.columns = {"cat", "name"}});
+  onehot.fit(ddf);
+  const auto cat_path = temp_path("cat.h5"), dummy_path = temp_path("dummy.h5"), onehot_path = temp_path("onehot.h5");
+  cat.save(cat_path);
+  dummy.save(dummy_path);
+  onehot.save(onehot_path);
+  EXPECT_EQ(rw::ml::saved_model_kind(onehot_path), "OneHotEncoder");
+  const auto cat2 = rw::ml::Categorizer::load(cat_path);
+  const auto dummy2 = rw::ml::DummyEncoder::load(dummy_path);
+  const auto onehot2 = rw::ml::OneHotEncoder::load(onehot_path);
+  EXPECT_EQ(cat2.categories(), cat.categories());
+  EXPECT_EQ(dummy2.categories(), dummy.categories());
+  EXPECT_EQ(dummy2.feature_names(), dummy.feature_names());
+  EXPECT_EQ(onehot2.feature_names(), onehot.feature_names());
+  const auto same = [](const rw::Table& a, const rw::Table& b) {
+    ASSERT_EQ(a.columns(), b.columns());
+    for (const auto& c : a.columns())
+      for (std::int64_t i = 0; i < a.num_rows(); ++i) EXPECT_EQ(a.col(c).format(i), b.col(c).format(i)) << c << " row " << i;
+  };
+  same(cat.transform(ddf).compute(), cat2.transform(ddf).compute());
+  same(dummy.transform(ddf).compute(), dummy2.transform(ddf).compute());
+  same(onehot.transform(ddf).compute(), onehot2.transform(ddf).compute());
+  EXPECT_THROW((void)rw::ml::DummyEncoder::load(onehot_path), rw::ValueError);  // another kind
+  EXPECT_THROW((void)rw::ml::Categorizer().save(cat_path), rw::NotFittedError);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "rankwise/array.hpp"
 #include "rankwise/io/hdf5.hpp"
+#include "rankwise/linalg/dot.hpp"
 #include "support/mpi_test.hpp"
 
 namespace rw = rankwise;
@@ -166,6 +167,14 @@ TEST(Hdf5, WritesCollectivelyAndAtomicallyReadableByH5py) {
     again.overwrite = true;
     rw::to_hdf5(X.slice({{0, 10}}), path, "/X", again);
     EXPECT_EQ(rw::io::hdf5_info(path, "/X").shape, (rw::Shape{10, 4}));
+    // A write whose data fails to compute (a singular matrix's inverse) leaves the existing
+    // file as it was and no partial file behind, on every rank.
+    const auto singular = rw::from_ndarray(rw::NDArray<double>({3, 3}, {1, 2, 3, 2, 4, 6, 1, 1, 1}), 2);
+    EXPECT_THROW(rw::to_hdf5(rw::linalg::inv(singular), path, "/X", again), rw::LinalgError);
+    comm().barrier();
+    EXPECT_FALSE(std::filesystem::exists(path + ".partial"));
+    EXPECT_EQ(rw::io::hdf5_info(path, "/X").shape, (rw::Shape{10, 4}));
+    EXPECT_NEAR(rw::read_hdf5<double>(path, "/X").sum().compute(), X.slice({{0, 10}}).sum().compute(), 1e-12);
   }
 }
 

@@ -37,7 +37,7 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
 }
 
 Chunks broadcast_chunks(const Shape& out, const Shape& a, const Chunks& ca, const Shape& b, const Chunks& cb,
-                        const char* op) {
+                        const char* /*op*/) {
   const auto nd = out.size();
   Chunks chunks(nd);
   for (std::size_t k = 0; k < nd; ++k) {
@@ -45,13 +45,20 @@ Chunks broadcast_chunks(const Shape& out, const Shape& a, const Chunks& ca, cons
     const bool b_full = k >= nd - b.size() && b[k - (nd - b.size())] == out[k];
     const auto* from_a = a_full ? &ca[k - (nd - a.size())] : nullptr;
     const auto* from_b = b_full ? &cb[k - (nd - b.size())] : nullptr;
-    if (from_a && from_b && *from_a != *from_b && out[k] != 1)
-      throw ShapeError(std::string(op) + ": operands of shapes " + shape_str(a) + " and " + shape_str(b) +
-                       " are chunked differently (" + chunks_str(ca) + " and " + chunks_str(cb) +
-                       "); rechunk one of them to the other's chunks");
     chunks[k] = from_a ? *from_a : (from_b ? *from_b : std::vector<std::int64_t>{out[k]});
   }
   return chunks;
+}
+
+Chunks chunks_aligned_to(const Shape& out, const Shape& a, const Chunks& ca, const Shape& b, const Chunks& cb) {
+  const auto nd = out.size();
+  Chunks want = cb;
+  for (std::size_t j = 0; j < b.size(); ++j) {
+    const auto k = j + (nd - b.size());
+    const bool a_full = k >= nd - a.size() && a[k - (nd - a.size())] == out[k];
+    if (a_full && b[j] == out[k]) want[j] = ca[k - (nd - a.size())];
+  }
+  return want;
 }
 
 }  // namespace rankwise::array_detail

@@ -56,6 +56,11 @@ ref.update({"G": G.tolist(), "Bm": Bm.tolist(), "G_inv": np.linalg.inv(G).tolist
             "P": P.tolist(), "P_chol": np.linalg.cholesky(P).tolist(), "P_inv": np.linalg.inv(P).tolist()})
 Lp = np.linalg.cholesky(P)
 ref.update({"P_tri_lower_B": np.linalg.solve(Lp, Bm).tolist(), "P_tri_upper_B": np.linalg.solve(Lp.T, Bm).tolist()})
+# lstsq with an rcond that drops X's smallest singular value (numpy's rule: sv <= rcond * sv[0]).
+sv = np.linalg.svd(X, compute_uv=False)
+rc = float(sv[-1] / sv[0] * 1.01)
+coef, res, rank, _ = np.linalg.lstsq(X, y, rcond=rc)
+ref.update({"rcond": rc, "rcond_coef": coef.tolist(), "rcond_rank": int(rank), "MtT": M.T.tolist()})
 out = pathlib.Path(__file__).with_name("reference.json")
 out.write_text(json.dumps(ref, separators=(",", ":")))
 print(f"wrote {out}")

@@ -267,6 +267,21 @@ TEST(Dot, PartialsOfAPersistedTallOperandStayWithItsBlocks) {
   }
 }
 
+// Transposed operands on either side: A·Bᵀ with B stored transposed, and (X·M)ᵀ = Mᵀ·Xᵀ.
+TEST(Dot, TransposedOperands) {
+  for (const std::int64_t rows : {203, 50, 7}) {
+    const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{rows, 6});
+    const auto Mt = rw::from_ndarray(nd(ref()["MtT"]), rw::ChunkSpec{4, 6});  // Mᵀ, 9 x 6
+    expect_close(rw::dot(X, Mt.T()).compute(), ref()["XM"], 1e-12);
+    const auto M = rw::from_ndarray(nd(ref()["M"]), rw::ChunkSpec{6, 4});
+    const auto xm = nd(ref()["XM"]);
+    const auto got = rw::dot(M.T(), X.T()).compute();  // 9 x 203
+    ASSERT_EQ(got.shape(), (rw::Shape{9, 203}));
+    for (std::int64_t i = 0; i < 203; ++i)
+      for (std::int64_t j = 0; j < 9; ++j) EXPECT_NEAR(got(j, i), xm(i, j), 1e-12 * std::max(1.0, std::abs(xm(i, j))));
+  }
+}
+
 TEST(Dot, MismatchedInnerDimensionsNameTheShapes) {
   const auto X = rw::zeros<double>({10, 3}, 5);
   try {

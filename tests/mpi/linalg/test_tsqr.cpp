@@ -62,11 +62,24 @@ TEST(Tsqr, GeneralSvdThroughScalapack) {
   EXPECT_LT(max_abs_diff(s.compute(), nd(ref()["M_sv"])), 1e-12);
   EXPECT_LT(max_abs_diff(rw::dot(u * s, vt).compute(), nd(ref()["M"])), 1e-12);
   const auto saved = rw::linalg::scalapack_threshold_elements();
+  const auto saved_nb = rw::linalg::scalapack_block_size();
   rw::linalg::set_scalapack_threshold(0);
   const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{50, 6});
   const auto [ux, sx, vtx] = rw::linalg::svd(X);
   EXPECT_LT(max_abs_diff(sx.compute(), nd(ref()["sv"])), 1e-11);
   EXPECT_LT(max_abs_diff(rw::dot(ux * sx, vtx).compute(), nd(ref()["X"])), 1e-11);
+  // 2 x 2 blocks spread M over every rank, on wide and tall grids.
+  rw::linalg::set_scalapack_block_size(2);
+  for (const bool tall : {false, true}) {
+    rw::linalg::set_blacs_grid_tall(tall);
+    const auto [u2, s2, vt2] = rw::linalg::svd(M);
+    EXPECT_LT(max_abs_diff(s2.compute(), nd(ref()["M_sv"])), 1e-12) << "tall grid " << tall;
+    EXPECT_LT(max_abs_diff(rw::dot(u2 * s2, vt2).compute(), nd(ref()["M"])), 1e-12) << "tall grid " << tall;
+    const auto [ux2, sx2, vtx2] = rw::linalg::svd(X);
+    EXPECT_LT(max_abs_diff(sx2.compute(), nd(ref()["sv"])), 1e-11) << "tall grid " << tall;
+  }
+  rw::linalg::set_blacs_grid_tall(false);
+  rw::linalg::set_scalapack_block_size(saved_nb);
   rw::linalg::set_scalapack_threshold(saved);
 }
 
@@ -132,6 +145,10 @@ TEST(Lstsq, FullRankAndRankDeficient) {
     EXPECT_LT(max_abs_diff(sv, nd(ref()["sv"])), 1e-11);
 
     const auto Xd = rw::from_ndarray(nd(ref()["Xd"]), rw::ChunkSpec{rows, 6});
+    // An explicit rcond drops the singular values below rcond · s_max, as numpy's does.
+    const auto truncated = rw::linalg::lstsq(X, y, ref()["rcond"].get<double>());
+    EXPECT_EQ(truncated.rank, ref()["rcond_rank"].get<std::int64_t>());
+    EXPECT_LT(max_abs_diff(truncated.coef, nd(ref()["rcond_coef"])), 1e-10);
     const auto deficient = rw::linalg::lstsq(Xd, y);
     EXPECT_EQ(deficient.rank, ref()["deficient_rank"].get<std::int64_t>());
     EXPECT_LT(max_abs_diff(deficient.coef, nd(ref()["deficient_coef"])), 1e-9);

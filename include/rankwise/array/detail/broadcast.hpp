@@ -8,9 +8,13 @@ namespace rankwise::array_detail {
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 
 /// Output chunks of a broadcast: per result dimension, the chunks of an operand that is not
-/// stretched there. Throws ShapeError when both operands are full-size but chunked differently.
+/// stretched there (the first operand's where both are full-size).
 Chunks broadcast_chunks(const Shape& out, const Shape& a, const Chunks& ca, const Shape& b, const Chunks& cb,
                         const char* op);
+
+/// The chunks b needs so that, along every dimension where both operands are full-size, its
+/// blocks line up with a's (b's own chunks elsewhere).
+Chunks chunks_aligned_to(const Shape& out, const Shape& a, const Chunks& ca, const Shape& b, const Chunks& cb);
 
 template <class T>
 ExprPtr<T> stretch(const ExprPtr<T>& x, const Shape& shape, const Chunks& chunks) {

@@ -156,7 +156,8 @@ TEST(Hdf5, WritesCollectivelyAndAtomicallyReadableByH5py) {
     int ok = 0;
     if (comm().is_root()) {
       const std::string cmd = "/usr/bin/python3 " + data_path("hdf5/check_written.py") + " " + path +
-                              " /results/X2 " + std::to_string(total) + " 1001 4 units=metres version=3 > /dev/null";
+                              " /results/X2 " + std::to_string(total) + " 1001 4 units=metres version=3 " +
+                              (gzip ? "layout=chunked:64:gzip:4" : "layout=contiguous") + " > /dev/null";
       ok = std::system(cmd.c_str()) == 0;
     }
     rw::bcast(comm(), ok, 0);

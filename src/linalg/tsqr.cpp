@@ -1,4 +1,4 @@
-// TSQR: QR of a tall-skinny matrix with one reduction of small R factors.
+// TSQR: QR of a tall-skinny matrix, its R factors combined up a reduction tree.
 #include "rankwise/linalg/tsqr.hpp"
 
 #include <cmath>
@@ -22,36 +22,71 @@ namespace {
 
 using array_detail::Lowering;
 
-// A row block's local factors: X_k = Q1_k · R1_k.
+// A QR factorisation Q1 · R1: a row block's, or a tree node's of its children's stacked R
+// factors (then `split` is the left child's R rows: where Q1's rows for the right one start).
 struct LocalQR {
   NDArray<double> q1, r1;
+  std::int64_t split = 0;
 };
 
-// The combined factors, the same on every rank: the stacked R1_k = Q2 · R, and where each
-// block's rows of Q2 start.
-struct Combined {
-  NDArray<double> r;
-  NDArray<double> q2;
-  std::vector<std::int64_t> offsets;  // per block, into q2's rows (and one past the end)
+// The tasks a TSQR leaves in a lowering: each block's local QR, each block's M (block b's Q is
+// Q1_b · M_b), and the final R.
+struct TsqrTasks {
+  std::vector<graph::TaskId> locals, m;
+  graph::TaskId root_r = -1;
 };
 
-// Graph pieces shared by qr() and svd(): local QRs (owner-computes), one collective combine.
+// TSQR (Demmel, Grigori, Hoemmen and Langou) over a binary reduction tree whose shape depends
+// on the block count only, so Q and R are the same at any rank count. Level 0 holds the blocks'
+// local QRs; each level factors the stacked R's of neighbours (2i, 2i+1), an odd last node
+// moving up as it is. The down sweep gives every node the matrix M mapping its R's rows onto
+// the root's: M_root = I, M_left = Q1_v[rows before split] · M_v, M_right = Q1_v[rows from
+// split] · M_v. Only R's and M's (at most n x n) cross ranks; a node runs on the owner of its
+// first block, so its children's R's from the same rank do not move at all.
 struct TsqrPlan {
   Array<double> x;  // whole rows per block
   OwnerMap owners;
   std::uint64_t serial;
   std::shared_ptr<int> token;
 
-  // Adds the local QR tasks and the combine once per lowering; returns (local ids, combine id).
-  std::pair<std::vector<graph::TaskId>, graph::TaskId> lower(Lowering& lowering) const {
+  TsqrTasks lower(Lowering& lowering) const {
     auto& ids = lowering.leaf_tasks[token.get()];
-    if (!ids.empty()) return {std::vector<graph::TaskId>(ids.begin(), ids.end() - 1), ids.back()};
+    const auto nblocks = x.expr()->grid().size();
+    const auto nb = static_cast<std::size_t>(nblocks);
+    if (!ids.empty()) return {{ids.begin(), ids.begin() + nblocks}, {ids.begin() + nblocks, ids.end() - 1}, ids.back()};
     const auto& e = x.expr();
     const auto cols = x.shape()[1];
-    std::vector<graph::TaskId> locals(static_cast<std::size_t>(e->grid().size()));
+    const auto rr_bytes = cols * cols * 8;
+    const auto name = [this](const char* what) { return std::string(what) + std::to_string(serial); };
+    TsqrTasks out;
+    out.locals.resize(nb);
+    out.m.resize(nb);
+    // Tree nodes: the LocalQR task, its R (an NDArray that may cross ranks), first block, children.
+    struct Node {
+      graph::TaskId qr, r;
+      std::int64_t first;
+      int left = -1, right = -1;
+    };
+    std::vector<Node> nodes;
+    auto placed = [this](graph::Task& t, std::int64_t block) {
+      t.owner_map = owners;
+      t.block = block;
+    };
+    auto add_r = [&](graph::TaskId qr, std::int64_t first, std::int64_t id) {
+      graph::Task t;
+      t.key = {name("tsqr-r-"), {id}};
+      t.label = "qr (R factor)";
+      t.inputs = {qr};
+      t.kernel = [](std::span<const graph::Value* const> in) { return graph::Value::of(in[0]->get<LocalQR>().r1); };
+      t.codec = graph::Codec::of<NDArray<double>>();
+      t.output_bytes = rr_bytes;
+      placed(t, first);
+      return lowering.graph.append(std::move(t));
+    };
+    std::vector<int> level;
     for (auto b : array_detail::round_order(owners)) {
       graph::Task t;
-      t.key = {"tsqr-local-" + std::to_string(serial), {b}};
+      t.key = {name("tsqr-local-"), {b}};
       t.label = "qr (local)";
       t.inputs = {array_detail::lower_block(lowering, e, owners, b)};
       t.kernel = [cols](std::span<const graph::Value* const> in) {
@@ -60,52 +95,94 @@ struct TsqrPlan {
         detail::thin_qr(block.data(), block.shape()[0], cols, f.q1, f.r1);
         return graph::Value::of(std::move(f));
       };
-      t.owner_map = owners;
-      t.block = b;
-      locals[static_cast<std::size_t>(b)] = lowering.graph.append(std::move(t));
+      placed(t, b);
+      out.locals[static_cast<std::size_t>(b)] = lowering.graph.append(std::move(t));
     }
-    graph::Task c;
-    c.key = {"tsqr-" + std::to_string(serial), {}};
-    c.label = "qr (combine R factors)";
-    c.inputs = locals;
-    const auto nblocks = e->grid().size();
-    c.collective = [cols, nblocks](const Communicator& comm, std::span<const graph::LocalInput> local) {
-      // Every rank gathers every block's R1 (small) and factors the stack in block order.
-      std::vector<std::int64_t> meta;  // (block, rows) pairs
-      std::vector<double> values;
-      for (const auto& in : local) {
-        const auto& r1 = in.value->get<LocalQR>().r1;
-        meta.push_back(static_cast<std::int64_t>(in.position));
-        meta.push_back(r1.shape()[0]);
-        values.insert(values.end(), r1.begin(), r1.end());
+    for (std::int64_t b = 0; b < nblocks; ++b) {
+      level.push_back(static_cast<int>(nodes.size()));
+      nodes.push_back({out.locals[static_cast<std::size_t>(b)], -1, b});
+    }
+    // The up sweep (an R is made only where a parent needs it).
+    while (level.size() > 1) {
+      std::vector<int> next;
+      for (std::size_t i = 0; i + 1 < level.size(); i += 2) {
+        auto& l = nodes[static_cast<std::size_t>(level[i])];
+        auto& r = nodes[static_cast<std::size_t>(level[i + 1])];
+        if (l.r < 0) l.r = add_r(l.qr, l.first, level[i]);
+        if (r.r < 0) r.r = add_r(r.qr, r.first, level[i + 1]);
+        graph::Task t;
+        t.key = {name("tsqr-node-"), {static_cast<std::int64_t>(nodes.size())}};
+        t.label = "qr (combine R factors)";
+        t.inputs = {l.r, r.r};
+        t.kernel = [cols](std::span<const graph::Value* const> in) {
+          const auto& a = in[0]->get<NDArray<double>>();
+          const auto& b = in[1]->get<NDArray<double>>();
+          std::vector<double> stack(a.begin(), a.end());
+          stack.insert(stack.end(), b.begin(), b.end());
+          LocalQR f;
+          f.split = a.shape()[0];
+          detail::thin_qr(stack.data(), a.shape()[0] + b.shape()[0], cols, f.q1, f.r1);
+          return graph::Value::of(std::move(f));
+        };
+        t.output_bytes = 3 * rr_bytes;
+        placed(t, l.first);
+        const Node parent{lowering.graph.append(std::move(t)), -1, l.first, level[i], level[i + 1]};
+        next.push_back(static_cast<int>(nodes.size()));
+        nodes.push_back(parent);
       }
-      const auto all_meta = allgatherv<std::int64_t>(comm, meta);
-      const auto all_values = allgatherv<double>(comm, values);
-      std::vector<const double*> data(static_cast<std::size_t>(nblocks), nullptr);
-      std::vector<std::int64_t> rows(static_cast<std::size_t>(nblocks), 0);
-      for (int r = 0; r < comm.size(); ++r) {
-        const double* src = all_values.values.data() + all_values.offsets[static_cast<std::size_t>(r)];
-        const auto part = all_meta.part(r);
-        for (std::size_t k = 0; k < part.size(); k += 2) {
-          data[static_cast<std::size_t>(part[k])] = src;
-          rows[static_cast<std::size_t>(part[k])] = part[k + 1];
-          src += part[k + 1] * cols;
-        }
+      if (level.size() % 2) next.push_back(level.back());
+      level = std::move(next);
+    }
+    const auto root = static_cast<std::size_t>(level.front());
+    out.root_r = add_r(nodes[root].qr, nodes[root].first, static_cast<std::int64_t>(root));
+    // The down sweep: M for every node, from its parent's Q1 and M (the root's is I).
+    std::vector<graph::TaskId> m(nodes.size(), -1);
+    {
+      graph::Task t;
+      t.key = {name("tsqr-m-"), {static_cast<std::int64_t>(root)}};
+      t.label = "qr (rebuild Q)";
+      t.inputs = {nodes[root].qr};
+      t.kernel = [](std::span<const graph::Value* const> in) {
+        const auto k = in[0]->get<LocalQR>().r1.shape()[0];
+        NDArray<double> eye({k, k}, 0.0);
+        for (std::int64_t i = 0; i < k; ++i) eye(i, i) = 1.0;
+        return graph::Value::of(std::move(eye));
+      };
+      t.codec = graph::Codec::of<NDArray<double>>();
+      t.output_bytes = rr_bytes;
+      placed(t, nodes[root].first);
+      m[root] = lowering.graph.append(std::move(t));
+    }
+    for (auto v = static_cast<std::ptrdiff_t>(root); v >= 0; --v) {  // parents come after their children
+      const auto& node = nodes[static_cast<std::size_t>(v)];
+      if (node.left < 0 || m[static_cast<std::size_t>(v)] < 0) continue;
+      for (const bool right : {false, true}) {
+        graph::Task t;
+        const auto child = right ? node.right : node.left;
+        t.key = {name("tsqr-m-"), {child}};
+        t.label = "qr (rebuild Q)";
+        t.inputs = {node.qr, m[static_cast<std::size_t>(v)]};
+        t.kernel = [right](std::span<const graph::Value* const> in) {
+          const auto& f = in[0]->get<LocalQR>();
+          const auto& mv = in[1]->get<NDArray<double>>();
+          const auto k = f.q1.shape()[1];
+          const auto begin = right ? f.split : 0, rows = right ? f.q1.shape()[0] - f.split : f.split;
+          NDArray<double> mc({rows, mv.shape()[1]});
+          detail::gemm_accumulate(f.q1.data() + begin * k, rows, k, false, mv.data(), mv.shape()[0], mv.shape()[1], false,
+                                  mc.data());
+          return graph::Value::of(std::move(mc));
+        };
+        t.codec = graph::Codec::of<NDArray<double>>();
+        t.output_bytes = rr_bytes;
+        placed(t, node.first);
+        m[static_cast<std::size_t>(child)] = lowering.graph.append(std::move(t));
       }
-      Combined out;
-      out.offsets.push_back(0);
-      std::vector<double> stack;
-      for (std::int64_t b = 0; b < nblocks; ++b) {
-        stack.insert(stack.end(), data[static_cast<std::size_t>(b)], data[static_cast<std::size_t>(b)] + rows[static_cast<std::size_t>(b)] * cols);
-        out.offsets.push_back(out.offsets.back() + rows[static_cast<std::size_t>(b)]);
-      }
-      detail::thin_qr(stack.data(), out.offsets.back(), cols, out.q2, out.r);
-      return graph::Value::of(std::make_shared<const Combined>(std::move(out)));
-    };
-    const auto combine = lowering.graph.append(std::move(c));
-    ids = locals;
-    ids.push_back(combine);
-    return {locals, combine};
+    }
+    for (std::size_t b = 0; b < nb; ++b) out.m[b] = m[b];  // leaves are nodes 0 .. nblocks-1
+    ids = out.locals;
+    ids.insert(ids.end(), out.m.begin(), out.m.end());
+    ids.push_back(out.root_r);
+    return out;
   }
 };
 
@@ -118,57 +195,55 @@ TsqrPlan plan_for(const Array<double>& X, const char* what) {
   return {rows, owners, array_detail::next_serial(), std::make_shared<int>(0)};
 }
 
-// A one-block array made from the combined factors on every rank.
-Array<double> from_combined(const TsqrPlan& plan, const char* label, Shape shape,
-                            std::function<NDArray<double>(const Combined&)> take) {
+// A one-block array made from the final R.
+Array<double> from_r(const TsqrPlan& plan, const char* label, Shape shape, std::function<NDArray<double>(const NDArray<double>&)> take) {
   Chunks chunks;
   for (auto e : shape) chunks.push_back({e});
   const auto& comm = array_detail::array_comm();
   const auto owners = OwnerMap::block(1, comm.size(), comm.rank());
   const auto serial = array_detail::next_serial();
   auto make = [plan, label, owners, serial, take](Lowering& lowering, std::int64_t) {
-    const auto [locals, combine] = plan.lower(lowering);
+    const auto tasks = plan.lower(lowering);
     graph::Task t;
     t.key = {std::string(label) + "-" + std::to_string(serial), {0}};
     t.label = label;
-    t.inputs = {combine};
+    t.inputs = {tasks.root_r};
     t.owner_map = owners;
     t.block = 0;
     t.codec = graph::Codec::of<NDArray<double>>();
-    t.kernel = [take](std::span<const graph::Value* const> in) {
-      return graph::Value::of(take(*in[0]->get<std::shared_ptr<const Combined>>()));
-    };
+    t.kernel = [take](std::span<const graph::Value* const> in) { return graph::Value::of(take(in[0]->get<NDArray<double>>())); };
     return lowering.graph.append(std::move(t));
   };
   return Array<double>(std::make_shared<array_detail::Stored<double>>(label, shape, chunks, owners, make));
 }
 
-// The distributed Q (times an optional small matrix on the right): block b is Q1_b · Q2_b · M.
+// The distributed Q (times an optional small matrix made from R on the right): block b is
+// Q1_b · M_b · right(R).
 Array<double> q_times(const TsqrPlan& plan, const char* label, std::int64_t out_cols,
-                      std::function<NDArray<double>(const Combined&)> right) {
+                      std::function<NDArray<double>(const NDArray<double>&)> right) {
   const auto serial = array_detail::next_serial();
   Chunks chunks{plan.x.chunks()[0], {out_cols}};
   auto make = [plan, label, serial, right, out_cols](Lowering& lowering, std::int64_t b) {
-    const auto [locals, combine] = plan.lower(lowering);
+    const auto tasks = plan.lower(lowering);
     graph::Task t;
     t.key = {std::string(label) + "-" + std::to_string(serial), {b}};
     t.label = label;
-    t.inputs = {locals[static_cast<std::size_t>(b)], combine};
+    t.inputs = {tasks.locals[static_cast<std::size_t>(b)], tasks.m[static_cast<std::size_t>(b)]};
+    if (right) t.inputs.push_back(tasks.root_r);
     t.owner_map = plan.owners;
     t.block = b;
     t.codec = graph::Codec::of<NDArray<double>>();
-    t.kernel = [b, right, out_cols](std::span<const graph::Value* const> in) {
+    t.kernel = [right, out_cols](std::span<const graph::Value* const> in) {
       const auto& f = in[0]->get<LocalQR>();
-      const auto& c = *in[1]->get<std::shared_ptr<const Combined>>();
-      const auto k = f.q1.shape()[1], n = c.q2.shape()[1];
-      // Q2's rows for this block, then times the right factor.
-      const double* q2 = c.q2.data() + c.offsets[static_cast<std::size_t>(b)] * n;
-      NDArray<double> qb({f.q1.shape()[0], n});
-      detail::gemm_accumulate(f.q1.data(), f.q1.shape()[0], k, false, q2, k, n, false, qb.data());
+      const auto& mb = in[1]->get<NDArray<double>>();
+      const auto k = f.q1.shape()[1];
+      NDArray<double> qb({f.q1.shape()[0], mb.shape()[1]});
+      detail::gemm_accumulate(f.q1.data(), f.q1.shape()[0], k, false, mb.data(), mb.shape()[0], mb.shape()[1], false, qb.data());
       if (!right) return graph::Value::of(std::move(qb));
-      const auto m = right(c);
+      const auto m = right(in[2]->get<NDArray<double>>());
       NDArray<double> out({qb.shape()[0], out_cols});
-      detail::gemm_accumulate(qb.data(), qb.shape()[0], n, false, m.data(), m.shape()[0], m.shape()[1], false, out.data());
+      detail::gemm_accumulate(qb.data(), qb.shape()[0], qb.shape()[1], false, m.data(), m.shape()[0], m.shape()[1], false,
+                              out.data());
       return graph::Value::of(std::move(out));
     };
     return lowering.graph.append(std::move(t));
@@ -176,7 +251,6 @@ Array<double> q_times(const TsqrPlan& plan, const char* label, std::int64_t out_
   return Array<double>(std::make_shared<array_detail::Stored<double>>(label, Shape{plan.x.shape()[0], out_cols}, chunks,
                                                                       plan.owners, make));
 }
-
 
 // One streaming pass over X's row blocks (and y's, blocked alike, unless y is null), computed now: the block
 // partials summed in block order, on every rank.
@@ -252,7 +326,7 @@ std::optional<RAndQty> cholesky_qr2(const Array<double>& x, const Array<double>&
 QR qr(const Array<double>& X) {
   const auto plan = plan_for(X, "qr");
   const auto n = X.shape()[1];
-  return {q_times(plan, "qr (Q)", n, nullptr), from_combined(plan, "qr (R)", {n, n}, [](const Combined& c) { return c.r; })};
+  return {q_times(plan, "qr (Q)", n, nullptr), from_r(plan, "qr (R)", {n, n}, [](const NDArray<double>& r) { return r; })};
 }
 
 // General 2-D SVD with ScaLAPACK's pdgesvd: X moved to block-cyclic layout, factored, and U,
@@ -341,14 +415,14 @@ SVD svd(const Array<double>& X) {
     return svd_scalapack(X);
   const auto plan = plan_for(X, "svd");
   const auto n = X.shape()[1];
-  auto factor = [](const Combined& c, int which) {
+  auto factor = [](const NDArray<double>& r, int which) {
     NDArray<double> u, s, vt;
-    detail::small_svd(c.r, u, s, vt);
+    detail::small_svd(r, u, s, vt);
     return which == 0 ? u : which == 1 ? s : vt;
   };
-  return {q_times(plan, "svd (U)", n, [factor](const Combined& c) { return factor(c, 0); }),
-          from_combined(plan, "svd (S)", {n}, [factor](const Combined& c) { return factor(c, 1); }),
-          from_combined(plan, "svd (Vt)", {n, n}, [factor](const Combined& c) { return factor(c, 2); })};
+  return {q_times(plan, "svd (U)", n, [factor](const NDArray<double>& r) { return factor(r, 0); }),
+          from_r(plan, "svd (S)", {n}, [factor](const NDArray<double>& r) { return factor(r, 1); }),
+          from_r(plan, "svd (Vt)", {n, n}, [factor](const NDArray<double>& r) { return factor(r, 2); })};
 }
 
 SVD svd_compressed(const Array<double>& X, std::int64_t k, std::int64_t n_power_iter, std::int64_t oversampling,

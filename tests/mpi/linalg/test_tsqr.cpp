@@ -44,6 +44,38 @@ TEST(Tsqr, QIsOrthonormalAndQRIsX) {
   EXPECT_THROW((void)rw::linalg::qr(X.T()), rw::ShapeError);
 }
 
+// The R factors are combined up a binary tree over the blocks (29 blocks: 28 combining
+// nodes, no collective), whose shape does not depend on the rank count: Q and R are bitwise
+// the same on 1, 2 and 3 ranks.
+TEST(Tsqr, ReductionTreeIsTheSameAtEveryRankCount) {
+  const auto run = [] {
+    const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{7, 6});
+    const auto [q, r] = rw::linalg::qr(X);
+    return std::pair{q.compute(), r.compute()};
+  };
+  {
+    const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{7, 6});
+    rw::array_detail::Lowering lowering;
+    (void)rw::array_detail::lower_blocks(lowering, rw::linalg::qr(X).q.expr());
+    int nodes = 0, collectives = 0;
+    for (rw::graph::TaskId id = 0; id < lowering.graph.size(); ++id) {
+      nodes += lowering.graph.task(id).label == "qr (combine R factors)";
+      collectives += lowering.graph.task(id).is_collective();
+    }
+    EXPECT_EQ(nodes, 28);
+    EXPECT_EQ(collectives, 0);
+  }
+  const auto whole = run();
+  const int rank = rw::testing::comm().rank();
+  for (int size = 1; size < rw::testing::comm().size(); ++size) {
+    const auto part = rw::testing::comm().split(rank < size ? 0 : 1 + rank, rank);
+    rw::DefaultCommScope scope(part);
+    const auto sub = run();
+    EXPECT_TRUE(sub.first == whole.first) << "Q differs on " << part.size() << " ranks";
+    EXPECT_TRUE(sub.second == whole.second) << "R differs on " << part.size() << " ranks";
+  }
+}
+
 TEST(Tsqr, SingularValuesMatchNumpy) {
   const auto X = rw::from_ndarray(nd(ref()["X"]), rw::ChunkSpec{40, 6});
   const auto [u, s, vt] = rw::linalg::svd(X);

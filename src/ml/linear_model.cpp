@@ -36,9 +36,14 @@ Centred prepare(const Array<double>& X, const Array<double>& y, bool intercept, 
   c.y = aligned(y, c.rows, who);
   check_finite(c.rows, who);
   agree(comm(), who, [&] {
-    for (const auto& v : c.y)
+    for (std::size_t k = 0; k < c.y.size(); ++k) {
+      const auto& v = c.y[k];
+      const auto width = v.ndim() == 2 ? v.shape()[1] : 1;
       for (std::int64_t i = 0; i < v.size(); ++i)
-        if (!std::isfinite(v.data()[i])) throw ValueError("y contains NaN or Inf");
+        if (!std::isfinite(v.data()[i]))
+          throw ValueError(fmt::format("y contains {} at row {}", std::isnan(v.data()[i]) ? "NaN" : "Inf",
+                                       c.rows.first_row[k] + i / width));
+    }
   });
   const auto d = c.rows.d;
   c.xmean.assign(static_cast<std::size_t>(d), 0.0);

@@ -110,6 +110,7 @@ StandardScaler StandardScaler::load(const std::string& path) {
 MinMaxScaler& MinMaxScaler::fit(const Array<double>& X) {
   RANKWISE_CHECK(params_.feature_range_low < params_.feature_range_high, ValueError,
                  "MinMaxScaler: feature_range_low must be below feature_range_high");
+  fitted_ = false;
   const auto rows = local_rows(X, "MinMaxScaler.fit");
   check_finite(rows, "MinMaxScaler.fit");
   columns_.clear();
@@ -199,6 +200,15 @@ std::vector<std::string> numeric_columns(const DataFrame& X, const std::vector<s
   return out;
 }
 
+// Nulls (NaN) are skipped as pandas skips them; an infinity would make every value of its
+// column NaN, so it is an error, as scikit-learn's.
+void require_finite_columns(const std::vector<frame_detail::Moments>& moments, const std::vector<std::string>& cols,
+                            const std::string& who) {
+  for (std::size_t j = 0; j < cols.size(); ++j)
+    if (moments[j].n > 0 && !(std::isfinite(moments[j].min) && std::isfinite(moments[j].max)))
+      throw ValueError(who + ": column '" + cols[j] + "' contains Inf");
+}
+
 // Columns c replaced by (c - shift) / scale, or c * scale + shift when inverting.
 DataFrame scale_columns(const DataFrame& X, const std::vector<std::string>& cols, const NDArray<double>& shift,
                         const NDArray<double>& scale, bool forward) {
@@ -220,6 +230,7 @@ StandardScaler& StandardScaler::fit(const DataFrame& X, const std::vector<std::s
   scale_ = NDArray<double>(Shape{d});
   n_ = 0;
   const auto moments = frame_detail::column_moments(X.node(), columns_);  // one pass for every column
+  require_finite_columns(moments, columns_, "StandardScaler.fit");
   for (std::int64_t j = 0; j < d; ++j) {
     const auto& m = moments[static_cast<std::size_t>(j)];
     mean_.data()[j] = m.n ? m.sum / static_cast<double>(m.n) : 0.0;
@@ -246,11 +257,13 @@ DataFrame StandardScaler::inverse_transform(const DataFrame& X) const {
 MinMaxScaler& MinMaxScaler::fit(const DataFrame& X, const std::vector<std::string>& columns) {
   RANKWISE_CHECK(params_.feature_range_low < params_.feature_range_high, ValueError,
                  "MinMaxScaler: feature_range_low must be below feature_range_high");
+  fitted_ = false;  // a failed fit leaves the scaler unfitted, not half-updated
   columns_ = numeric_columns(X, columns, "MinMaxScaler.fit");
   const auto d = static_cast<std::int64_t>(columns_.size());
   min_ = NDArray<double>(Shape{d});
   max_ = NDArray<double>(Shape{d});
   const auto moments = frame_detail::column_moments(X.node(), columns_);  // one pass for every column
+  require_finite_columns(moments, columns_, "MinMaxScaler.fit");
   for (std::int64_t j = 0; j < d; ++j) {
     min_.data()[j] = moments[static_cast<std::size_t>(j)].min;
     max_.data()[j] = moments[static_cast<std::size_t>(j)].max;

@@ -241,6 +241,45 @@ TEST(KMeans, SaveLoadPredict) {
   EXPECT_EQ(rw::ml::KMeans::load(path).params().random_state, seed);
 }
 
+// max_iter caps the Lloyd iterations; an empty cluster keeps its previous center (two of the
+// three random initial centers on the same point: the second gets no row).
+TEST(KMeans, MaxIterAndEmptyClusters) {
+  rw::ml::KMeans once({.n_clusters = 3, .max_iter = 1, .tol = 0, .random_state = 4});
+  once.fit(X_of("blobs", 70));
+  EXPECT_EQ(once.n_iter(), 1);
+  rw::NDArray<double> two_points(rw::Shape{12, 2}, 0.0);
+  for (std::int64_t i = 6; i < 12; ++i) two_points(i, 0) = two_points(i, 1) = 5.0;
+  for (const std::uint64_t seed : {0u, 1u, 2u, 3u}) {
+    rw::ml::KMeans km({.n_clusters = 3, .init = "random", .random_state = seed});
+    km.fit(rw::from_ndarray(two_points, rw::ChunkSpec(std::vector<std::int64_t>{5, 2})));
+    const auto& c = km.cluster_centers();
+    int at_origin = 0, at_five = 0;
+    for (std::int64_t j = 0; j < 3; ++j) {
+      at_origin += c(j, 0) == 0.0 && c(j, 1) == 0.0;
+      at_five += c(j, 0) == 5.0 && c(j, 1) == 5.0;
+    }
+    EXPECT_EQ(at_origin + at_five, 3) << "seed " << seed;  // no NaN, no moved empty center
+    EXPECT_GE(std::min(at_origin, at_five), 1) << "seed " << seed;
+    EXPECT_EQ(km.inertia(), 0.0);
+    const auto labels = km.labels().compute();
+    EXPECT_EQ(std::set<std::int64_t>(labels.begin(), labels.end()).size(), 2u) << "one cluster stays empty";
+  }
+}
+
+// predict on an HDF5-backed array streams from the file and equals predict in memory.
+TEST(KMeans, PredictsFromAnHdf5File) {
+  const auto path = temp_path("blobs.h5");
+  const auto X = X_of("blobs", 70);
+  rw::io::Hdf5WriteOptions options;
+  options.overwrite = true;
+  rw::to_hdf5(X, path, "/X", options);
+  rw::ml::KMeans km({.n_clusters = 3, .random_state = 2});
+  km.fit(X);
+  const auto from_file = rw::read_hdf5<double>(path, "/X", 40);
+  EXPECT_TRUE(km.predict(from_file).compute() == km.predict(X).compute());
+  EXPECT_NEAR(km.score(from_file), km.score(X), 1e-9 * std::abs(km.score(X)));
+}
+
 // Model files from before whole numbers became int64 attributes (every number float64) load.
 TEST(KMeans, LoadsAFileWithFloatAttributes) {
   const auto km = rw::ml::KMeans::load(rw::testing::data_path("ml/kmeans_float_attrs.h5"));
@@ -329,6 +368,14 @@ TEST(LinearRegression, RankDeficientAndSaved) {
   lr.save(path);
   const auto back = rw::ml::LinearRegression::load(path);
   EXPECT_EQ(back.intercept(), lr.intercept());
+  expect_near_all(back.coef(), [&] {
+    nlohmann::json j = nlohmann::json::array();
+    for (double v : lr.coef()) j.push_back(v);
+    return j;
+  }(), 0, "loaded coef");
+  EXPECT_EQ(back.rank(), lr.rank());
+  const auto a = lr.predict(Xd).compute(), b = back.predict(Xd).compute();
+  EXPECT_TRUE(a == b);
   EXPECT_THROW(rw::ml::KMeans::load(path), rw::ValueError);  // another model kind
   EXPECT_THROW(lr.fit(X, y_of<double>("regression", 70).slice({{0, 150}})), rw::ShapeError);
 }
@@ -395,6 +442,67 @@ TEST(LogisticRegression, OneClassIsAnError) {
   }
 }
 
+// Every estimator: predict before fit, a feature-count mismatch, NaN or Inf in X (the message
+// says where) and in y, on every rank alike.
+TEST(Estimators, UserErrorsOfEveryEstimator) {
+  const auto X = X_of("regression", 70);
+  const auto y = y_of<double>("regression", 70);
+  const auto labels = y_of<std::int64_t>("binary", 70);
+  auto with = [](double value, std::int64_t row, std::int64_t col) {
+    auto m = matrix(fixture()["regression"]["X"]);
+    m(row, col) = value;
+    return rw::from_ndarray(m, rw::ChunkSpec(std::vector<std::int64_t>{70, 5}));
+  };
+  const auto expect_value_error = [](auto&& f, const std::string& words) {
+    try {
+      f();
+      ADD_FAILURE() << "no error; expected '" << words << "'";
+    } catch (const rw::ValueError& e) {
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+      EXPECT_TRUE(rw::testing::same_on_all_ranks(std::string(e.what())));
+    }
+  };
+  const auto narrow = rw::random::random({10, 3}, {5, 3}, 1);
+  {
+    rw::ml::LinearRegression lr;
+    EXPECT_THROW((void)lr.predict(X), rw::NotFittedError);
+    expect_value_error([&] { lr.fit(with(std::nan(""), 141, 3), y); }, "NaN at row 141, column 3");
+    auto bad_y = vector_of<double>(fixture()["regression"]["y"]);
+    bad_y.data()[77] = INFINITY;
+    expect_value_error([&] { lr.fit(X, rw::from_ndarray(bad_y, rw::ChunkSpec(23))); }, "y contains Inf at row 77");
+    lr.fit(X, y);
+    EXPECT_THROW((void)lr.predict(narrow), rw::ShapeError);
+  }
+  {
+    rw::ml::Ridge r;
+    EXPECT_THROW((void)r.predict(X), rw::NotFittedError);
+    expect_value_error([&] { r.fit(with(-INFINITY, 0, 0), y); }, "Inf at row 0, column 0");
+    r.fit(X, y);
+    EXPECT_THROW((void)r.predict(narrow), rw::ShapeError);
+  }
+  {
+    rw::ml::LogisticRegression clf;
+    const auto Xb = X_of("binary", 70);
+    EXPECT_THROW((void)clf.predict_proba(Xb), rw::NotFittedError);
+    auto m = matrix(fixture()["binary"]["X"]);
+    m(239, 2) = std::nan("");
+    expect_value_error([&] { clf.fit(rw::from_ndarray(m, rw::ChunkSpec(std::vector<std::int64_t>{70, 4})), labels); },
+                       "NaN at row 239, column 2");
+    clf.fit(Xb, labels);
+    EXPECT_THROW((void)clf.predict(narrow), rw::ShapeError);
+    EXPECT_THROW((void)clf.decision_function(narrow), rw::ShapeError);
+  }
+  for (int which = 0; which < 2; ++which) {
+    rw::ml::StandardScaler ss;
+    rw::ml::MinMaxScaler mm;
+    const auto fit = [&](const rw::Array<double>& Z) { which ? (void)mm.fit(Z) : (void)ss.fit(Z); };
+    expect_value_error([&] { fit(with(INFINITY, 199, 4)); }, "Inf at row 199, column 4");
+    fit(X);
+    EXPECT_THROW((void)(which ? mm.transform(narrow) : ss.transform(narrow)), rw::ShapeError);
+    EXPECT_THROW((void)(which ? mm.inverse_transform(narrow) : ss.inverse_transform(narrow)), rw::ShapeError);
+  }
+}
+
 // ---- preprocessing, datasets ----------------------------------------------------------------------
 
 TEST(Scalers, MatchScikitLearn) {
@@ -422,6 +530,29 @@ TEST(Scalers, MatchScikitLearn) {
   expect_near_all(rw::ml::StandardScaler::load(path).scale(), f["scale"], 1e-12, "loaded");
   EXPECT_THROW((void)ss.transform(rw::random::random({4, 2}, {2, 2}, 0)), rw::ShapeError);
   EXPECT_THROW((void)rw::ml::StandardScaler().transform(X), rw::NotFittedError);
+}
+
+// The same random_state gives the same data and the same split whatever the chunking.
+TEST(Datasets, IndependentOfTheChunking) {
+  for (const std::int64_t chunks : {999, 4'000}) {
+    auto [X, y] = rw::ml::datasets::make_regression({.n_samples = 3'000, .n_features = 6, .n_informative = 3,
+                                                    .noise = 0.5, .chunks = chunks, .random_state = 8});
+    auto [X0, y0] = rw::ml::datasets::make_regression({.n_samples = 3'000, .n_features = 6, .n_informative = 3,
+                                                      .noise = 0.5, .chunks = 250, .random_state = 8});
+    EXPECT_TRUE(X.compute() == X0.compute());
+    EXPECT_TRUE(y.compute() == y0.compute());
+    auto [C, c] = rw::ml::datasets::make_classification({.n_samples = 3'000, .n_features = 5, .n_informative = 3,
+                                                        .n_classes = 3, .chunks = chunks, .random_state = 6});
+    auto [C0, c0] = rw::ml::datasets::make_classification({.n_samples = 3'000, .n_features = 5, .n_informative = 3,
+                                                          .n_classes = 3, .chunks = 250, .random_state = 6});
+    EXPECT_TRUE(C.compute() == C0.compute());
+    EXPECT_TRUE(c.compute() == c0.compute());
+    auto [Xtr, Xte, ytr, yte] = rw::ml::train_test_split(C, c, 0.3, 2);
+    auto [Xtr0, Xte0, ytr0, yte0] = rw::ml::train_test_split(C0, c0, 0.3, 2);
+    EXPECT_TRUE(Xtr.compute() == Xtr0.compute());
+    EXPECT_TRUE(Xte.compute() == Xte0.compute());
+    EXPECT_TRUE(yte.compute() == yte0.compute());
+  }
 }
 
 TEST(Datasets, RegressionClassificationAndSplit) {
@@ -541,6 +672,16 @@ TEST(Scalers, OnDataFrameColumns) {
   EXPECT_EQ(mm.data_max().data()[1], frame_fixture()["x"]["max"].get<double>());
   EXPECT_EQ(m.column<double>("id").front(), 0.0);
   EXPECT_THROW((void)rw::ml::StandardScaler().fit(ddf, {"name"}), rw::ValueError);
+  // Nulls are skipped; an infinity is an error naming the column, and leaves MinMaxScaler unfitted.
+  const auto with_inf = ddf.assign("x", ddf["x"] / 0.0);
+  try {
+    rw::ml::StandardScaler().fit(with_inf);
+    ADD_FAILURE() << "no error";
+  } catch (const rw::ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("column 'x' contains Inf"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(mm.fit(with_inf), rw::ValueError);
+  EXPECT_THROW((void)mm.transform(ddf), rw::NotFittedError);
 }
 
 // A scaler fitted on frame columns keeps their names through save -> load (as scikit-learn's

@@ -1,5 +1,6 @@
 // Parallel HDF5 at 1, 2 and 3 ranks: files written by h5py in each layout and element type
 // (tests/data/hdf5/make_fixtures.py), writes read back by h5py, and every user error.
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -129,6 +130,47 @@ TEST(Hdf5, StreamedReductionsEqualInMemoryOnes) {
     std::filesystem::remove(path);
     std::filesystem::remove(path + ".i");
   }
+}
+
+namespace {
+// This process's resident set (VmRSS) or its peak since the last reset (VmHWM), in bytes.
+std::int64_t status_bytes(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1)) * 1024;
+  return -1;
+}
+// Sets VmHWM back to the current resident set (Linux >= 4.0).
+bool reset_peak_rss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  return static_cast<bool>(out.flush());
+}
+}  // namespace
+
+// A reduction over a file holds a few blocks per rank, not its share of the file: 160 MB in
+// 100 blocks of 1.6 MB, and the peak resident set may grow by at most 24 MB (15 blocks) on
+// any rank (a rank's share is 53 to 160 MB).
+TEST(Hdf5, AReductionOverAFileStreamsInFewBlocks) {
+  const auto path = scratch("big.h5");
+  const std::int64_t rows = 2'000'000, block_rows = 20'000;
+  const auto X = rw::random::random({rows, 10}, rw::ChunkSpec{block_rows, 10}, 13);
+  rw::io::Hdf5WriteOptions replace;
+  replace.overwrite = true;
+  rw::to_hdf5(X, path, "/X", replace);
+  const auto F = rw::read_hdf5<double>(path, "/X", rw::ChunkSpec{block_rows, 10});
+  comm().barrier();
+  if (!reset_peak_rss()) GTEST_SKIP() << "cannot reset the peak resident set here";
+  const auto before = status_bytes("VmRSS");
+  const double total = F.sum().compute();
+  const double spread = F.std().compute();
+  const auto grew = status_bytes("VmHWM") - before;
+  EXPECT_LT(grew, 24 << 20) << "peak resident set grew by " << grew / (1 << 20) << " MB";
+  EXPECT_NEAR(total, X.sum().compute(), 1e-6);
+  EXPECT_NEAR(spread, std::sqrt(1.0 / 12.0), 1e-3);
+  comm().barrier();
+  if (comm().is_root()) std::filesystem::remove(path);
 }
 
 TEST(Hdf5, LazyExpressionsOverAFile) {

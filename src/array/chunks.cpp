@@ -42,13 +42,28 @@ Chunks ChunkSpec::normalize(const Shape& shape, std::size_t itemsize) const {
   } else {
     const auto& word = std::get<std::string>(spec_);
     RANKWISE_CHECK(word == "auto", ValueError, "unknown chunks '" + word + "' (use a size, sizes, or \"auto\")");
-    // Whole extents on every dimension but the first; rows so that a block is about 128 MiB.
-    std::int64_t row_bytes = static_cast<std::int64_t>(itemsize);
-    for (std::size_t d = 1; d < ndim; ++d) {
-      out[d] = regular_chunks(shape[d], std::max<std::int64_t>(shape[d], 1));
-      row_bytes *= std::max<std::int64_t>(shape[d], 1);
+    // Dask's auto_chunks (without previous chunks): blocks of about kAutoChunkBytes, as close
+    // to cubes as the shape allows. A dimension shorter than the cube's edge is taken whole and
+    // the edge recomputed for the others; each remaining dimension gets the edge (rounded down),
+    // the last block smaller. So a tall-skinny array gets whole rows.
+    std::vector<bool> whole(ndim, false);
+    double block = 1;  // elements of a block along the dimensions taken whole
+    for (std::size_t left = ndim; left > 0;) {
+      const double edge =
+          std::pow(static_cast<double>(kAutoChunkBytes) / static_cast<double>(itemsize) / block, 1.0 / static_cast<double>(left));
+      bool took = false;
+      for (std::size_t d = 0; d < ndim; ++d)
+        if (!whole[d] && static_cast<double>(shape[d]) < edge) {
+          whole[d] = took = true;
+          block *= static_cast<double>(std::max<std::int64_t>(shape[d], 1));
+          out[d] = regular_chunks(shape[d], std::max<std::int64_t>(shape[d], 1));
+          --left;
+        }
+      if (took) continue;
+      for (std::size_t d = 0; d < ndim; ++d)
+        if (!whole[d]) out[d] = regular_chunks(shape[d], std::max<std::int64_t>(1, static_cast<std::int64_t>(edge)));
+      break;
     }
-    if (ndim) out[0] = regular_chunks(shape[0], std::max<std::int64_t>(1, kAutoChunkBytes / row_bytes));
   }
   return out;
 }

@@ -17,7 +17,9 @@ using Chunks = std::vector<std::vector<std::int64_t>>;
 /// - one size for every dimension: `1000`
 /// - one size per dimension: `{1000, 20}` (-1 means the whole dimension)
 /// - explicit block sizes per dimension: `Chunks{{600, 400}, {20}}`
-/// - `"auto"`: blocks of about 128 MiB, whole rows where possible.
+/// - `"auto"`: blocks of about 128 MiB as Dask's normalize_chunks("auto") makes them: as
+///   close to cubes as the shape allows, short dimensions whole (so a tall-skinny array gets
+///   whole rows: 10,000,000 x 10 float64 -> 1,677,721-row blocks).
 class ChunkSpec {
  public:
   ChunkSpec(std::int64_t size) : spec_(size) {}  // NOLINT(google-explicit-constructor)

@@ -69,6 +69,14 @@ TEST(Array, MetadataAndChunkNormalisation) {
   EXPECT_EQ(X.dtype(), "float64");
   EXPECT_EQ(X.T().chunks(), (rw::Chunks{{3, 2}, {10, 10, 10, 7}}));
   EXPECT_EQ(rw::zeros<float>({1000, 10}, "auto").chunks(), (rw::Chunks{{1000}, {10}}));
+  // "auto" as Dask's normalize_chunks makes it (tests/data/array/auto_chunks.json).
+  std::ifstream in(rankwise::testing::data_path("array/auto_chunks.json"));
+  for (const auto& c : json::parse(in)) {
+    const auto shape = c["shape"].get<rw::Shape>();
+    const auto dtype = c["dtype"].get<std::string>();
+    const std::size_t itemsize = dtype == "float64" ? 8 : 4;
+    EXPECT_EQ(rw::ChunkSpec("auto").normalize(shape, itemsize), c["chunks"].get<rw::Chunks>()) << rw::shape_str(shape) << " " << dtype;
+  }
   EXPECT_EQ(rw::zeros<double>({100}, 30).chunks(), (rw::Chunks{{30, 30, 30, 10}}));
   EXPECT_EQ(rw::zeros<double>({5, 4}, rw::ChunkSpec{-1, 3}).chunks(), (rw::Chunks{{5}, {3, 1}}));
   EXPECT_THROW((void)rw::zeros<double>({5, 4}, rw::Chunks{{2, 2}, {4}}), rw::ShapeError);

@@ -30,6 +30,14 @@ with h5py.File(here / "layouts.h5", "w") as f:
     partial = f.create_dataset("sparse_default", shape=(40, 3), chunks=(10, 3), dtype="f8")
     partial[0:10] = 1.0
     partial[30:40] = 2.0
+    # Every layout with every element type rankwise reads (integers: the values times 4).
+    for layout, options in [("contiguous", {}), ("chunked", {"chunks": (16, 3)}),
+                            ("gzip", {"chunks": (10, 3), "compression": "gzip", "compression_opts": 6})]:
+        for dtype in ("f4", "f8", "i4", "i8"):
+            data = values if dtype[0] == "f" else values * 4
+            f.create_dataset(f"matrix/{layout}_{dtype}", data=data.astype(dtype), **options)
+            expected[f"matrix/{layout}_{dtype}"] = {"sum": float(data.sum()), "sum0": data.sum(axis=0).tolist(),
+                                                     "first_row": data[0].tolist(), "last_row": data[-1].tolist()}
 for name, data in [("contiguous_f64", values), ("group/chunked_f32", values), ("gzip_i32", values * 4),
                    ("bigendian_i64", values * 4)]:
     expected[name] = {"sum": float(data.sum()), "sum0": data.sum(axis=0).tolist(), "first_row": data[0].tolist(),

@@ -61,6 +61,16 @@ TEST(Hdf5, ReadsEveryLayoutWrittenByH5py) {
     check_dataset<std::int64_t>("gzip_i32", chunks);
     check_dataset<std::int64_t>("bigendian_i64", chunks);
   }
+  // Every layout x element type, read in its own type and as float64.
+  for (const auto& chunks : {rw::ChunkSpec{10, 3}, rw::ChunkSpec{34, 2}}) {
+    for (const std::string layout : {"contiguous", "chunked", "gzip"}) {
+      check_dataset<float>("matrix/" + layout + "_f4", chunks);
+      check_dataset<double>("matrix/" + layout + "_f8", chunks);
+      check_dataset<std::int32_t>("matrix/" + layout + "_i4", chunks);
+      check_dataset<std::int64_t>("matrix/" + layout + "_i8", chunks);
+      for (const std::string t : {"f4", "f8", "i4", "i8"}) check_dataset<double>("matrix/" + layout + "_" + t, chunks);
+    }
+  }
   // Reading in the file's own type keeps HDF5's transfer collective, for every layout.
   for (const auto& name : {"/contiguous_f64", "/gzip_i32"}) {
     if (std::string(name) == "/contiguous_f64") (void)rw::read_hdf5<double>(layouts, name, 10).sum().compute();

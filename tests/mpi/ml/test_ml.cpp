@@ -161,6 +161,32 @@ TEST(KMeans, BitwiseIdenticalAtEveryRankCount) {
     again.fit(X_of("multinomial", 23), y_of<std::int64_t>("multinomial", 23));
     EXPECT_EQ(std::vector<double>(again.coef().data(), again.coef().data() + again.coef().size()), w);
   }
+  // The linear models and the scalers too (both LinearRegression solvers, Ridge, StandardScaler,
+  // MinMaxScaler).
+  const auto others = [] {
+    std::vector<double> out;
+    const auto X = X_of("regression", 23);
+    const auto y = y_of<double>("regression", 23);
+    for (const std::string solver : {"tsqr", "normal"}) {
+      rw::ml::LinearRegression lr({.solver = solver});
+      lr.fit(X, y);
+      out.insert(out.end(), lr.coef().begin(), lr.coef().end());
+      out.push_back(lr.intercept());
+    }
+    rw::ml::Ridge r;
+    r.fit(X, y);
+    out.insert(out.end(), r.coef().begin(), r.coef().end());
+    rw::ml::StandardScaler ss;
+    ss.fit(X);
+    out.insert(out.end(), ss.scale().begin(), ss.scale().end());
+    rw::ml::MinMaxScaler mm;
+    mm.fit(X);
+    out.insert(out.end(), mm.data_min().begin(), mm.data_min().end());
+    return out;
+  };
+  const auto others_whole = others();
+  rw::DefaultCommScope scope(group);
+  EXPECT_EQ(others(), others_whole);
 }
 
 // The float32 search with float64 re-checks ("mixed") takes the same steps as the float64

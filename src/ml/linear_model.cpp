@@ -225,11 +225,16 @@ struct Logistic {
   }
 };
 
-// Objective, gradient and Hessian at θ over all rows (one collective). `full`: also g and H.
+// What a pass over the rows sums: the objective; with it the gradient; or all three.
+enum class Pass { objective, gradient, hessian };
+
+// Objective [0], gradient [1, 1 + P) and Hessian [1 + P, 1 + P + P²) at θ over all rows (one
+// collective), as far as `what` asks.
 std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std::vector<std::vector<std::int64_t>>& cls,
-                                  const std::vector<double>& th, bool full) {
+                                  const std::vector<double>& th, Pass what) {
   const auto P = L.P();
-  const auto width = static_cast<std::size_t>(1 + (full ? P + P * P : 0));
+  const bool gradient = what != Pass::objective, hessian = what == Pass::hessian;
+  const auto width = static_cast<std::size_t>(1 + (gradient ? P : 0) + (hessian ? P * P : 0));
   std::vector<std::vector<double>> part(rows.size(), std::vector<double>(width, 0.0));
   const auto K = L.K, d = L.d;
   const auto ncls = K == 1 ? 2 : K;
@@ -251,11 +256,12 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
         row_dots(Xt, here, d, th.data(), intercept, s.data());
         // r: C·(p − y); s becomes the row weights √(C·p·(1 − p)) for H.
         out[0] += L.C * logistic_terms(s.data(), cls[blk].data() + t0, here, L.C, r.data(), s.data());
-        if (!full) continue;
+        if (!gradient) continue;
         if (L.intercept)
           for (std::int64_t i = 0; i < here; ++i) g[d] += r[static_cast<std::size_t>(i)];
         // H += AᵀA with A = diag(√w)·[X 1] (the only copy made), and g += Xᵀr in the same loop.
         weigh_rows(Xt, here, d, s.data(), r.data(), L.intercept, A.data(), g);
+        if (!hessian) continue;
         // The Gram kernel of linalg where the CPU has AVX2 (half dgemm's multiply-adds); dgemm
         // otherwise — not dsyrk: on these short, narrow tiles OpenBLAS's dsyrk runs at half
         // dgemm's speed, although it has half the work. Both triangles come out; dposv reads the lower.
@@ -279,7 +285,7 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
       for (std::int64_t k = 0; k < K; ++k) norm += std::exp(z[static_cast<std::size_t>(k)] - zmax);
       for (std::int64_t k = 0; k < K; ++k) p[static_cast<std::size_t>(k)] = std::exp(z[static_cast<std::size_t>(k)] - zmax) / norm;
       out[0] += L.C * (zmax + std::log(norm) - z[static_cast<std::size_t>(y)]);
-      if (!full) continue;
+      if (!gradient) continue;
       const auto idx = [&](std::int64_t k, std::int64_t a) { return a < d ? L.w(k, a) : L.b(k); };
       const auto n = L.intercept ? d + 1 : d;
       for (std::int64_t j = 0; j < d; ++j) xa[static_cast<std::size_t>(j)] = x[j];
@@ -287,7 +293,7 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
       for (std::int64_t k = 0; k < K; ++k) {
         const double r = L.C * (p[static_cast<std::size_t>(k)] - static_cast<double>(y == k));
         for (std::int64_t a = 0; a < n; ++a) g[idx(k, a)] += r * xa[static_cast<std::size_t>(a)];
-        for (std::int64_t l = 0; l < K; ++l) {  // both (k, l) and (l, k): each fills its lower-triangle half
+        for (std::int64_t l = 0; l < K && hessian; ++l) {  // both (k, l) and (l, k): each fills its lower-triangle half
           const double wgt = L.C * p[static_cast<std::size_t>(k)] * (static_cast<double>(k == l) - p[static_cast<std::size_t>(l)]);
           for (std::int64_t a = 0; a < n; ++a)
             for (std::int64_t c = 0; c < n; ++c) {
@@ -305,28 +311,122 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
     for (std::int64_t j = 0; j < d; ++j) {
       const double v = th[static_cast<std::size_t>(L.w(k, j))];
       total[0] += 0.5 * v * v;
-      if (full) {
-        total[static_cast<std::size_t>(1 + L.w(k, j))] += v;
-        total[static_cast<std::size_t>(1 + P + L.w(k, j) * P + L.w(k, j))] += 1.0;
-      }
+      if (gradient) total[static_cast<std::size_t>(1 + L.w(k, j))] += v;
+      if (hessian) total[static_cast<std::size_t>(1 + P + L.w(k, j) * P + L.w(k, j))] += 1.0;
     }
   if (L.intercept && K > 1) {
     double sb = 0;
     for (std::int64_t k = 0; k < K; ++k) sb += th[static_cast<std::size_t>(L.b(k))];
     total[0] += 0.5 * sb * sb;
-    if (full)
-      for (std::int64_t k = 0; k < K; ++k) {
-        total[static_cast<std::size_t>(1 + L.b(k))] += sb;
-        for (std::int64_t l = 0; l <= k; ++l) total[static_cast<std::size_t>(1 + P + L.b(k) * P + L.b(l))] += 1.0;
-      }
+    for (std::int64_t k = 0; k < K && gradient; ++k) {
+      total[static_cast<std::size_t>(1 + L.b(k))] += sb;
+      for (std::int64_t l = 0; l <= k && hessian; ++l) total[static_cast<std::size_t>(1 + P + L.b(k) * P + L.b(l))] += 1.0;
+    }
   }
   return total;
+}
+
+// L-BFGS (Nocedal and Wright, algorithm 7.4 and 7.5) with the last 10 (s, y) pairs and a
+// backtracking Armijo search from the unit step. Every evaluation is one pass over the rows and
+// one collective of 1 + P doubles; every rank holds the same history and takes the same steps.
+// Returns the iterations taken; `converged` tells whether the gradient met gtol.
+int lbfgs(const Logistic& L, const Rows& rows, const std::vector<std::vector<std::int64_t>>& cls, std::vector<double>& th,
+          double gtol, int max_iter, bool& converged) {
+  int n_iter = 0;
+  converged = false;
+  const auto P = static_cast<std::size_t>(L.P());
+  constexpr std::size_t kHistory = 10;
+  auto state = logistic_pass(L, rows, cls, th, Pass::gradient);
+  const auto gmax = [P](const std::vector<double>& st) {
+    double g = 0;
+    for (std::size_t a = 0; a < P; ++a) g = std::max(g, std::fabs(st[1 + a]));
+    return g;
+  };
+  std::vector<std::vector<double>> S, Y;  // oldest first
+  std::vector<double> rho;
+  for (int iter = 0; iter < max_iter; ++iter) {
+    if (gmax(state) < gtol) {
+      converged = true;
+      break;
+    }
+    // Two-loop recursion: d = -H·g, H the inverse-Hessian estimate (scaled identity at first).
+    std::vector<double> d(state.begin() + 1, state.begin() + 1 + static_cast<std::ptrdiff_t>(P)), alpha(S.size());
+    for (std::size_t i = S.size(); i-- > 0;) {
+      double a = 0;
+      for (std::size_t k = 0; k < P; ++k) a += S[i][k] * d[k];
+      alpha[i] = rho[i] * a;
+      for (std::size_t k = 0; k < P; ++k) d[k] -= alpha[i] * Y[i][k];
+    }
+    double gamma = 1.0 / std::max(1.0, gmax(state));  // first step: at most unit length per entry
+    if (!S.empty()) {
+      double sy = 0, yy = 0;
+      for (std::size_t k = 0; k < P; ++k) {
+        sy += S.back()[k] * Y.back()[k];
+        yy += Y.back()[k] * Y.back()[k];
+      }
+      gamma = sy / yy;
+    }
+    for (auto& v : d) v *= gamma;
+    for (std::size_t i = 0; i < S.size(); ++i) {
+      double b = 0;
+      for (std::size_t k = 0; k < P; ++k) b += Y[i][k] * d[k];
+      b *= rho[i];
+      for (std::size_t k = 0; k < P; ++k) d[k] += S[i][k] * (alpha[i] - b);
+    }
+    for (auto& v : d) v = -v;
+    double slope = 0;
+    for (std::size_t k = 0; k < P; ++k) slope += d[k] * state[1 + k];
+    if (!(slope < 0)) {  // not a descent direction (rounding): restart from the gradient
+      S.clear(), Y.clear(), rho.clear();
+      for (std::size_t k = 0; k < P; ++k) d[k] = -state[1 + k] / std::max(1.0, gmax(state));
+      slope = 0;
+      for (std::size_t k = 0; k < P; ++k) slope += d[k] * state[1 + k];
+    }
+    if (-slope <= 1e-15 * std::max(1.0, std::fabs(state[0]))) {
+      converged = true;
+      break;
+    }
+    double t = 1.0;
+    std::vector<double> trial(P), next;
+    bool moved = false;
+    for (int halvings = 0; halvings <= 30; ++halvings, t *= 0.5) {
+      for (std::size_t k = 0; k < P; ++k) trial[k] = th[k] + t * d[k];
+      next = logistic_pass(L, rows, cls, trial, Pass::gradient);
+      if (next[0] <= state[0] + 1e-4 * t * slope) {
+        moved = true;
+        break;
+      }
+    }
+    n_iter = iter + 1;
+    if (!moved) break;  // no decrease left to find: stop where we are
+    std::vector<double> s_k(P), y_k(P);
+    double sy = 0;
+    for (std::size_t k = 0; k < P; ++k) {
+      s_k[k] = trial[k] - th[k];
+      y_k[k] = next[1 + k] - state[1 + k];
+      sy += s_k[k] * y_k[k];
+    }
+    th = trial;
+    state = std::move(next);
+    if (sy > 1e-12 * std::max(1.0, std::fabs(state[0]))) {  // keep the pair only when curvature is positive
+      if (S.size() == kHistory) {
+        S.erase(S.begin()), Y.erase(Y.begin()), rho.erase(rho.begin());
+      }
+      S.push_back(std::move(s_k));
+      Y.push_back(std::move(y_k));
+      rho.push_back(1.0 / sy);
+    }
+  }
+  if (!converged) converged = gmax(state) < gtol;
+  return n_iter;
 }
 
 }  // namespace
 
 LogisticRegression& LogisticRegression::fit(const Array<double>& X, const Array<std::int64_t>& y) {
   RANKWISE_CHECK(params_.C > 0, ValueError, "LogisticRegression: C must be positive");
+  RANKWISE_CHECK(params_.solver == "auto" || params_.solver == "newton" || params_.solver == "lbfgs", ValueError,
+                 "LogisticRegression: solver must be \"auto\", \"newton\" or \"lbfgs\", got \"" + params_.solver + "\"");
   fitted_ = false;  // a failed refit leaves no half-updated model
   const auto rows = local_rows(X, "LogisticRegression.fit");
   check_finite(rows, "LogisticRegression.fit");
@@ -352,51 +452,56 @@ LogisticRegression& LogisticRegression::fit(const Array<double>& X, const Array<
   const Logistic L{ncls == 2 ? 1 : ncls, rows.d, params_.fit_intercept, params_.C};
   const auto P = L.P();
   std::vector<double> th(static_cast<std::size_t>(P), 0.0);
-  auto state = logistic_pass(L, rows, cls, th, true);
   converged_ = false;
   n_iter_ = 0;
   // The gradient is a sum over rows: its tolerance scales with C·n.
   const double gtol = params_.tol * std::max(1.0, params_.C * static_cast<double>(rows.n));
-  const auto gmax_of = [&] {
-    double g = 0;
-    for (std::int64_t a = 0; a < P; ++a) g = std::max(g, std::fabs(state[static_cast<std::size_t>(1 + a)]));
-    return g;
-  };
-  for (int iter = 0; iter < params_.max_iter; ++iter) {
-    if (gmax_of() < gtol) {
-      converged_ = true;
-      break;
-    }
-    // Newton direction: H Δ = -g (H from its lower triangle; symmetric positive definite).
-    std::vector<double> H(state.begin() + 1 + P, state.end()), step(static_cast<std::size_t>(P));
-    for (std::int64_t a = 0; a < P; ++a) step[static_cast<std::size_t>(a)] = -state[static_cast<std::size_t>(1 + a)];
-    if (LAPACKE_dposv(LAPACK_ROW_MAJOR, 'L', static_cast<int>(P), 1, H.data(), static_cast<int>(P), step.data(), 1) != 0)
-      throw LinalgError("LogisticRegression.fit: the Hessian is not positive definite");
-    double slope = 0;
-    for (std::int64_t a = 0; a < P; ++a) slope += step[static_cast<std::size_t>(a)] * state[static_cast<std::size_t>(1 + a)];
-    // A Newton decrement at rounding level: nothing left to gain.
-    if (-slope <= 1e-15 * std::max(1.0, std::fabs(state[0]))) {
-      converged_ = true;
-      break;
-    }
-    // Backtracking line search (Armijo); the accepted point's pass also gives the next g and H.
-    double t = 1.0;
-    for (int halvings = 0;; ++halvings) {
-      std::vector<double> trial = th;
-      for (std::int64_t a = 0; a < P; ++a) trial[static_cast<std::size_t>(a)] += t * step[static_cast<std::size_t>(a)];
-      auto next = logistic_pass(L, rows, cls, trial, true);
-      if (next[0] <= state[0] + 1e-4 * t * slope) {
-        th = std::move(trial);
-        state = std::move(next);
+  solver_used_ = params_.solver == "auto" ? (P <= 2048 ? "newton" : "lbfgs") : params_.solver;
+  if (solver_used_ == "lbfgs") {
+    n_iter_ = lbfgs(L, rows, cls, th, gtol, params_.max_iter, converged_);
+  } else {
+    auto state = logistic_pass(L, rows, cls, th, Pass::hessian);
+    const auto gmax_of = [&] {
+      double g = 0;
+      for (std::int64_t a = 0; a < P; ++a) g = std::max(g, std::fabs(state[static_cast<std::size_t>(1 + a)]));
+      return g;
+    };
+    for (int iter = 0; iter < params_.max_iter; ++iter) {
+      if (gmax_of() < gtol) {
+        converged_ = true;
         break;
       }
-      if (halvings == 30) break;  // no decrease left to find: stop where we are
-      t *= 0.5;
+      // Newton direction: H Δ = -g (H from its lower triangle; symmetric positive definite).
+      std::vector<double> H(state.begin() + 1 + P, state.end()), step(static_cast<std::size_t>(P));
+      for (std::int64_t a = 0; a < P; ++a) step[static_cast<std::size_t>(a)] = -state[static_cast<std::size_t>(1 + a)];
+      if (LAPACKE_dposv(LAPACK_ROW_MAJOR, 'L', static_cast<int>(P), 1, H.data(), static_cast<int>(P), step.data(), 1) != 0)
+        throw LinalgError("LogisticRegression.fit: the Hessian is not positive definite");
+      double slope = 0;
+      for (std::int64_t a = 0; a < P; ++a) slope += step[static_cast<std::size_t>(a)] * state[static_cast<std::size_t>(1 + a)];
+      // A Newton decrement at rounding level: nothing left to gain.
+      if (-slope <= 1e-15 * std::max(1.0, std::fabs(state[0]))) {
+        converged_ = true;
+        break;
+      }
+      // Backtracking line search (Armijo); the accepted point's pass also gives the next g and H.
+      double t = 1.0;
+      for (int halvings = 0;; ++halvings) {
+        std::vector<double> trial = th;
+        for (std::int64_t a = 0; a < P; ++a) trial[static_cast<std::size_t>(a)] += t * step[static_cast<std::size_t>(a)];
+        auto next = logistic_pass(L, rows, cls, trial, Pass::hessian);
+        if (next[0] <= state[0] + 1e-4 * t * slope) {
+          th = std::move(trial);
+          state = std::move(next);
+          break;
+        }
+        if (halvings == 30) break;  // no decrease left to find: stop where we are
+        t *= 0.5;
+      }
+      n_iter_ = iter + 1;
+      if (t < 1e-9) break;
     }
-    n_iter_ = iter + 1;
-    if (t < 1e-9) break;
+    if (!converged_) converged_ = gmax_of() < gtol;
   }
-  if (!converged_) converged_ = gmax_of() < gtol;
   coef_ = NDArray<double>(Shape{L.K, L.d});
   intercept_ = NDArray<double>(Shape{L.K}, 0.0);
   for (std::int64_t k = 0; k < L.K; ++k) {
@@ -488,7 +593,7 @@ void LogisticRegression::save(const std::string& path) const {
   require_fitted(fitted_, "LogisticRegression.save");
   write_model(path, {"LogisticRegression",
                      {{"C", params_.C}, {"tol", params_.tol}},
-                     {},
+                     {{"solver", params_.solver}},
                      {{"coef_", coef_}, {"intercept_", intercept_}},
                      {{"classes_", classes_}},
                      {{"fit_intercept", params_.fit_intercept}, {"max_iter", params_.max_iter}, {"n_iter_", n_iter_},
@@ -499,7 +604,8 @@ void LogisticRegression::save(const std::string& path) const {
 LogisticRegression LogisticRegression::load(const std::string& path) {
   const auto m = read_model(path, "LogisticRegression");
   LogisticRegression lr({.C = m.number("C"), .fit_intercept = m.number("fit_intercept") != 0,
-                         .max_iter = static_cast<int>(m.number("max_iter")), .tol = m.number("tol")});
+                         .max_iter = static_cast<int>(m.number("max_iter")), .tol = m.number("tol"),
+                         .solver = m.strings.count("solver") ? m.text("solver") : "auto"});  // absent in older files
   lr.coef_ = m.array("coef_");
   lr.intercept_ = m.array("intercept_");
   lr.classes_ = m.integer_array("classes_");

@@ -73,9 +73,11 @@ class Ridge {
 };
 
 /// L2-regularised logistic regression, binary or multinomial (softmax), minimising
-/// C·Σ log-loss + ½||W||² (intercepts not penalised) like scikit-learn's lbfgs solver, by
-/// Newton's method: each iteration reduces the gradient and the Hessian over all rows with one
-/// collective, then every rank takes the same step (backtracking line search).
+/// C·Σ log-loss + ½||W||² (intercepts not penalised) like scikit-learn's lbfgs solver. Two
+/// solvers: Newton's method — each iteration reduces the gradient and the Hessian over all rows
+/// with one collective, then every rank takes the same step (backtracking line search) — or
+/// L-BFGS, which reduces only the objective and the gradient (one collective per evaluation)
+/// and so suits many features, where the Hessian ((K·d)² doubles) would not fit.
 class LogisticRegression {
  public:
   struct Params {
@@ -85,9 +87,12 @@ class LogisticRegression {
     /// Stop when the largest gradient entry is below tol · max(1, C·n) (the gradient is a sum
     /// over the n rows), or when the Newton decrement reaches rounding level.
     double tol = 1e-8;
+    /// "newton", "lbfgs", or "auto": Newton while the Hessian has at most 2048² entries
+    /// (K·(d + 1) <= 2048 parameters), else L-BFGS.
+    std::string solver = "auto";
   };
   LogisticRegression() = default;
-  explicit LogisticRegression(Params params) : params_(params) {}
+  explicit LogisticRegression(Params params) : params_(std::move(params)) {}
 
   /// Collective. Throws ValueError for fewer than two classes or NaN/Inf in X.
   LogisticRegression& fit(const Array<double>& X, const Array<std::int64_t>& y);
@@ -107,6 +112,9 @@ class LogisticRegression {
   int n_iter() const { return n_iter_; }
   /// False when max_iter was reached first (reported, not thrown).
   bool converged() const { return converged_; }
+  const Params& params() const { return params_; }
+  /// The solver the last fit used ("newton" or "lbfgs"; "auto" resolved).
+  const std::string& solver_used() const { return solver_used_; }
 
   void save(const std::string& path) const;
   static LogisticRegression load(const std::string& path);
@@ -117,6 +125,7 @@ class LogisticRegression {
   NDArray<std::int64_t> classes_;
   int n_iter_ = 0;
   bool converged_ = false;
+  std::string solver_used_;
   bool fitted_ = false;
 };
 

@@ -456,6 +456,35 @@ TEST(LogisticRegression, BinaryAndMultinomialMatchScikitLearn) {
     }
 }
 
+// L-BFGS reaches scikit-learn's optimum too; "auto" takes Newton for few parameters and L-BFGS
+// when the Hessian would have more than 2048² entries.
+TEST(LogisticRegression, LbfgsMatchesScikitLearn) {
+  for (const std::string name : {"binary", "multinomial"})
+    for (const auto chunk : {std::int64_t{70}, std::int64_t{1000}}) {
+      SCOPED_TRACE(name + " chunk " + std::to_string(chunk));
+      const auto& f = fixture()[name];
+      rw::ml::LogisticRegression clf({.C = 0.5, .max_iter = 2000, .solver = "lbfgs"});
+      clf.fit(X_of(name, chunk), y_of<std::int64_t>(name, chunk));
+      EXPECT_TRUE(clf.converged());
+      EXPECT_EQ(clf.solver_used(), "lbfgs");
+      expect_near_all(clf.coef(), f["coef"], 1e-6, "coef");
+      expect_near_all(clf.intercept(), f["intercept"], 1e-6, "intercept");
+      rw::ml::LogisticRegression newton({.C = 0.5});
+      newton.fit(X_of(name, chunk), y_of<std::int64_t>(name, chunk));
+      EXPECT_EQ(newton.solver_used(), "newton");
+    }
+  auto [X, y] = rw::ml::datasets::make_classification({.n_samples = 400, .n_features = 2100, .n_informative = 5,
+                                                      .class_sep = 3.0, .chunks = 150, .random_state = 3});
+  rw::ml::LogisticRegression wide({.max_iter = 50});
+  wide.fit(X, y);
+  EXPECT_EQ(wide.solver_used(), "lbfgs");
+  EXPECT_GT(wide.score(X, y), 0.95);
+  const auto path = temp_path("lbfgs.h5");
+  rw::ml::LogisticRegression({.solver = "lbfgs"}).fit(X_of("binary", 70), y_of<std::int64_t>("binary", 70)).save(path);
+  EXPECT_EQ(rw::ml::LogisticRegression::load(path).params().solver, "lbfgs");
+  EXPECT_THROW(rw::ml::LogisticRegression({.solver = "sag"}).fit(X, y), rw::ValueError);
+}
+
 TEST(LogisticRegression, OneClassIsAnError) {
   rw::ml::LogisticRegression clf;
   const auto X = X_of("binary", 70);

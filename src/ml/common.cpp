@@ -198,20 +198,35 @@ void put_names(hid_t file, const std::string& name, const std::vector<std::strin
   H5Tset_size(type.id, H5T_VARIABLE);
   H5Tset_cset(type.id, H5T_CSET_UTF8);  // h5py reads them as str
   std::vector<const char*> pointers;
-  for (const auto& v : values) pointers.push_back(v.c_str());
+  for (const auto& v : values) {
+    if (v.find('\0') != std::string::npos)
+      throw ValueError("save: the name list '" + name + "' holds a name with a NUL character, which HDF5 strings cannot keep");
+    pointers.push_back(v.c_str());
+  }
   H5 set{ok(H5Dcreate2(file, name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Dcreate " + name), H5Dclose};
   if (n > 0) ok(H5Dwrite(set.id, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "H5Dwrite " + name);
 }
+// A string dataset's values, whether variable-length (as put_names writes) or fixed-length (as
+// h5py writes numpy 'S' arrays), of any shape, in row-major order.
 std::vector<std::string> get_names(hid_t set, hid_t space, hsize_t n) {
-  H5 type{ok(H5Tcopy(H5T_C_S1), "H5Tcopy"), H5Tclose};
-  H5Tset_size(type.id, H5T_VARIABLE);
-  {
-    H5 stored{ok(H5Dget_type(set), "H5Dget_type"), H5Tclose};
-    H5Tset_cset(type.id, H5Tget_cset(stored.id));  // HDF5 does not convert between ASCII and UTF-8
-  }
-  std::vector<char*> pointers(n, nullptr);
   std::vector<std::string> out;
   if (n == 0) return out;
+  H5 stored{ok(H5Dget_type(set), "H5Dget_type"), H5Tclose};
+  if (H5Tis_variable_str(stored.id) <= 0) {
+    const auto size = H5Tget_size(stored.id);
+    std::vector<char> buffer(n * size);
+    ok(H5Dread(set, stored.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "H5Dread");
+    for (hsize_t k = 0; k < n; ++k) {
+      std::string v(buffer.data() + k * size, size);
+      v.erase(v.find_last_not_of(std::string(" \0", 2)) + 1);
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+  H5 type{ok(H5Tcopy(H5T_C_S1), "H5Tcopy"), H5Tclose};
+  H5Tset_size(type.id, H5T_VARIABLE);
+  H5Tset_cset(type.id, H5Tget_cset(stored.id));  // HDF5 does not convert between ASCII and UTF-8
+  std::vector<char*> pointers(n, nullptr);
   ok(H5Dread(set, type.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "H5Dread");
   for (const char* p : pointers) out.emplace_back(p ? p : "");
   H5Dvlen_reclaim(type.id, space, H5P_DEFAULT, pointers.data());
@@ -312,7 +327,9 @@ ModelFile read_model(const std::string& path, const std::string& kind) {
       Shape shape(dims.begin(), dims.end());
       H5 type{H5Dget_type(set.id), H5Tclose};
       if (H5Tget_class(type.id) == H5T_STRING) {
-        m.names.emplace(name, get_names(set.id, space.id, nd == 1 ? dims[0] : 0));
+        hsize_t count = 1;
+        for (auto e : dims) count *= e;
+        m.names.emplace(name, get_names(set.id, space.id, count));
       } else if (H5Tget_class(type.id) == H5T_INTEGER) {
         NDArray<std::int64_t> a(shape);
         ok(H5Dread(set.id, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.data()), "H5Dread");

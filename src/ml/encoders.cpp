@@ -26,6 +26,7 @@ std::vector<std::string> text_columns(const DataFrame& X, const std::vector<std:
 }  // namespace
 
 Categorizer& Categorizer::fit(const DataFrame& X) {
+  fitted_ = false;  // a failed refit leaves it unfitted, not half-updated
   categories_.clear();
   for (const auto& name : text_columns(X, params_.columns, "Categorizer")) {
     const Table counts = X[name].value_counts().compute();
@@ -50,6 +51,7 @@ const std::map<std::string, std::vector<std::string>>& Categorizer::categories()
 }
 
 DummyEncoder& DummyEncoder::fit(const DataFrame& X) {
+  fitted_ = false;
   const auto cols = text_columns(X, params_.columns, "DummyEncoder");
   categorizer_ = Categorizer({.columns = cols});
   categorizer_.fit(X);

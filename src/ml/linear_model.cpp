@@ -244,12 +244,14 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
     const auto n = L.intercept ? d + 1 : d;
     const double intercept = L.intercept ? th[static_cast<std::size_t>(d)] : 0.0;
     constexpr std::int64_t tile = 1024;
-    std::vector<double> A(static_cast<std::size_t>(tile * n)), s(static_cast<std::size_t>(tile)), r(static_cast<std::size_t>(tile));
+    // A (the weighted rows, for H) only when H is asked: at many features it is large.
+    std::vector<double> A(hessian ? static_cast<std::size_t>(tile * n) : 0), s(static_cast<std::size_t>(tile)),
+        r(static_cast<std::size_t>(tile));
     for (std::size_t blk = 0; blk < rows.size(); ++blk) {
       const auto& X = rows.at(blk);
       auto& out = part[blk];
       double* g = out.data() + 1;
-      double* H = g + P;
+      double* H = hessian ? g + P : nullptr;
       for (std::int64_t t0 = 0; t0 < X.shape()[0]; t0 += tile) {
         const auto here = std::min(tile, X.shape()[0] - t0);
         const double* Xt = X.data() + t0 * d;  // scores and gradient read X in place
@@ -259,9 +261,13 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
         if (!gradient) continue;
         if (L.intercept)
           for (std::int64_t i = 0; i < here; ++i) g[d] += r[static_cast<std::size_t>(i)];
+        if (!hessian) {  // g += Xᵀr alone
+          cblas_dgemv(CblasRowMajor, CblasTrans, static_cast<int>(here), static_cast<int>(d), 1.0, Xt, static_cast<int>(d),
+                      r.data(), 1, 1.0, g, 1);
+          continue;
+        }
         // H += AᵀA with A = diag(√w)·[X 1] (the only copy made), and g += Xᵀr in the same loop.
         weigh_rows(Xt, here, d, s.data(), r.data(), L.intercept, A.data(), g);
-        if (!hessian) continue;
         // The Gram kernel of linalg where the CPU has AVX2 (half dgemm's multiply-adds); dgemm
         // otherwise — not dsyrk: on these short, narrow tiles OpenBLAS's dsyrk runs at half
         // dgemm's speed, although it has half the work. Both triangles come out; dposv reads the lower.
@@ -275,7 +281,7 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
     const auto& X = rows.at(blk);
     auto& out = part[blk];
     double* g = out.data() + 1;
-    double* H = g + P;
+    double* H = hessian ? g + P : nullptr;
     for (std::int64_t i = 0; i < X.shape()[0]; ++i) {
       const double* x = X.data() + i * d;
       const auto y = cls[blk][static_cast<std::size_t>(i)];
@@ -382,10 +388,9 @@ int lbfgs(const Logistic& L, const Rows& rows, const std::vector<std::vector<std
       slope = 0;
       for (std::size_t k = 0; k < P; ++k) slope += d[k] * state[1 + k];
     }
-    if (-slope <= 1e-15 * std::max(1.0, std::fabs(state[0]))) {
-      converged = true;
-      break;
-    }
+    // Nothing left to gain along d at rounding level: stop; converged() then reports the
+    // gradient test alone (an L-BFGS slope can be tiny while the gradient is not).
+    if (-slope <= 1e-15 * std::max(1.0, std::fabs(state[0]))) break;
     double t = 1.0;
     std::vector<double> trial(P), next;
     bool moved = false;
@@ -400,15 +405,17 @@ int lbfgs(const Logistic& L, const Rows& rows, const std::vector<std::vector<std
     n_iter = iter + 1;
     if (!moved) break;  // no decrease left to find: stop where we are
     std::vector<double> s_k(P), y_k(P);
-    double sy = 0;
+    double sy = 0, ss = 0, yy = 0;
     for (std::size_t k = 0; k < P; ++k) {
       s_k[k] = trial[k] - th[k];
       y_k[k] = next[1 + k] - state[1 + k];
       sy += s_k[k] * y_k[k];
+      ss += s_k[k] * s_k[k];
+      yy += y_k[k] * y_k[k];
     }
     th = trial;
     state = std::move(next);
-    if (sy > 1e-12 * std::max(1.0, std::fabs(state[0]))) {  // keep the pair only when curvature is positive
+    if (sy > 1e-10 * std::sqrt(ss * yy)) {  // keep the pair only when its curvature is clearly positive
       if (S.size() == kHistory) {
         S.erase(S.begin()), Y.erase(Y.begin()), rho.erase(rho.begin());
       }
@@ -456,7 +463,10 @@ LogisticRegression& LogisticRegression::fit(const Array<double>& X, const Array<
   n_iter_ = 0;
   // The gradient is a sum over rows: its tolerance scales with C·n.
   const double gtol = params_.tol * std::max(1.0, params_.C * static_cast<double>(rows.n));
-  solver_used_ = params_.solver == "auto" ? (P <= 2048 ? "newton" : "lbfgs") : params_.solver;
+  // Newton's passes gather every block's P x P Hessian partial on every rank: "auto" takes it
+  // while that stays within 256 MiB (and P <= 2048), L-BFGS otherwise.
+  const double hessian_bytes = static_cast<double>(rows.nblocks) * static_cast<double>(P) * static_cast<double>(P) * 8.0;
+  solver_used_ = params_.solver != "auto" ? params_.solver : (P <= 2048 && hessian_bytes <= 256.0 * (1 << 20) ? "newton" : "lbfgs");
   if (solver_used_ == "lbfgs") {
     n_iter_ = lbfgs(L, rows, cls, th, gtol, params_.max_iter, converged_);
   } else {
@@ -593,7 +603,7 @@ void LogisticRegression::save(const std::string& path) const {
   require_fitted(fitted_, "LogisticRegression.save");
   write_model(path, {"LogisticRegression",
                      {{"C", params_.C}, {"tol", params_.tol}},
-                     {{"solver", params_.solver}},
+                     {{"solver", params_.solver}, {"solver_used_", solver_used_}},
                      {{"coef_", coef_}, {"intercept_", intercept_}},
                      {{"classes_", classes_}},
                      {{"fit_intercept", params_.fit_intercept}, {"max_iter", params_.max_iter}, {"n_iter_", n_iter_},
@@ -611,6 +621,10 @@ LogisticRegression LogisticRegression::load(const std::string& path) {
   lr.classes_ = m.integer_array("classes_");
   lr.n_iter_ = static_cast<int>(m.number("n_iter_"));
   lr.converged_ = m.number("converged") != 0;
+  lr.solver_used_ = m.strings.count("solver_used_") ? m.text("solver_used_") : "newton";  // older files: Newton's
+  const auto& solver = lr.params_.solver;
+  RANKWISE_CHECK(solver == "auto" || solver == "newton" || solver == "lbfgs", ValueError,
+                 "load: '" + path + "' names an unknown LogisticRegression solver \"" + solver + "\"");
   lr.fitted_ = true;
   return lr;
 }

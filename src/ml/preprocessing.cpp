@@ -14,6 +14,7 @@ namespace rankwise::ml {
 using namespace detail;
 
 StandardScaler& StandardScaler::fit(const Array<double>& X) {
+  n_ = 0;  // a failed refit leaves it unfitted
   const auto rows = local_rows(X, "StandardScaler.fit");
   columns_.clear();  // fitted on an array: no column names (a refit must not keep a frame's)
   check_finite(rows, "StandardScaler.fit");
@@ -60,6 +61,15 @@ Array<double> affine(const Array<double>& X, const NDArray<double>& shift, const
   });
 }
 NDArray<double> filled(std::int64_t d, double v) { return NDArray<double>(Shape{d}, v); }
+// A loaded file's vectors must agree in length (with its column names, when it has them): a
+// damaged or hand-made file is a ValueError, not a read past an array.
+void check_loaded_sizes(const std::string& path, const std::vector<std::string>& columns,
+                        std::initializer_list<const NDArray<double>*> vectors) {
+  const auto d = (*vectors.begin())->size();
+  bool ok = columns.empty() || static_cast<std::int64_t>(columns.size()) == d;
+  for (const auto* v : vectors) ok = ok && v->ndim() == 1 && v->size() == d;
+  RANKWISE_CHECK(ok, ValueError, "load: '" + path + "' holds vectors of different lengths (a damaged model file)");
+}
 // A frame-fitted scaler saves its columns as scikit-learn's feature_names_in_.
 std::map<std::string, std::vector<std::string>> feature_names_entry(const std::vector<std::string>& columns) {
   if (columns.empty()) return {};
@@ -104,6 +114,7 @@ StandardScaler StandardScaler::load(const std::string& path) {
   s.var_ = m.array("var_");
   s.scale_ = m.array("scale_");
   s.columns_ = m.optional_name_list("feature_names_in_");
+  check_loaded_sizes(path, s.columns_, {&s.mean_, &s.var_, &s.scale_});
   return s;
 }
 
@@ -181,6 +192,7 @@ MinMaxScaler MinMaxScaler::load(const std::string& path) {
   s.min_ = m.array("data_min_");
   s.max_ = m.array("data_max_");
   s.columns_ = m.optional_name_list("feature_names_in_");
+  check_loaded_sizes(path, s.columns_, {&s.min_, &s.max_});
   s.fitted_ = true;
   return s;
 }
@@ -201,12 +213,14 @@ std::vector<std::string> numeric_columns(const DataFrame& X, const std::vector<s
 }
 
 // Nulls (NaN) are skipped as pandas skips them; an infinity would make every value of its
-// column NaN, so it is an error, as scikit-learn's.
+// column NaN, and a column of nulls has no statistics: both are errors.
 void require_finite_columns(const std::vector<frame_detail::Moments>& moments, const std::vector<std::string>& cols,
                             const std::string& who) {
-  for (std::size_t j = 0; j < cols.size(); ++j)
-    if (moments[j].n > 0 && !(std::isfinite(moments[j].min) && std::isfinite(moments[j].max)))
+  for (std::size_t j = 0; j < cols.size(); ++j) {
+    if (moments[j].n == 0) throw ValueError(who + ": column '" + cols[j] + "' has no values (every row is null)");
+    if (!(std::isfinite(moments[j].min) && std::isfinite(moments[j].max)))
       throw ValueError(who + ": column '" + cols[j] + "' contains Inf");
+  }
 }
 
 // Columns c replaced by (c - shift) / scale, or c * scale + shift when inverting.

@@ -482,6 +482,7 @@ TEST(LogisticRegression, LbfgsMatchesScikitLearn) {
   const auto path = temp_path("lbfgs.h5");
   rw::ml::LogisticRegression({.solver = "lbfgs"}).fit(X_of("binary", 70), y_of<std::int64_t>("binary", 70)).save(path);
   EXPECT_EQ(rw::ml::LogisticRegression::load(path).params().solver, "lbfgs");
+  EXPECT_EQ(rw::ml::LogisticRegression::load(path).solver_used(), "lbfgs");
   EXPECT_THROW(rw::ml::LogisticRegression({.solver = "sag"}).fit(X, y), rw::ValueError);
 }
 
@@ -771,6 +772,24 @@ TEST(Scalers, FrameFittedSaveLoadAndRefitOnAnArray) {
   // An array-fitted scaler saves no names and loads without them.
   ss.save(ss_path);
   EXPECT_TRUE(rw::ml::StandardScaler::load(ss_path).feature_names().empty());
+  // A failed refit leaves the scaler unfitted, not with the previous statistics.
+  auto bad = matrix(fixture()["scalers"]["X"]);
+  bad(7, 1) = std::nan("");
+  EXPECT_THROW(ss.fit(rw::from_ndarray(bad, rw::ChunkSpec(std::vector<std::int64_t>{17, 3}))), rw::ValueError);
+  EXPECT_THROW((void)ss.transform(X_of("scalers", 17)), rw::NotFittedError);
+  // Names written by h5py as fixed-length byte strings load; a file whose vectors disagree in
+  // length is refused (it would be read past an array).
+  const auto foreign = rw::ml::StandardScaler::load(rw::testing::data_path("ml/scaler_fixed_names.h5"));
+  EXPECT_EQ(foreign.feature_names(), (std::vector<std::string>{"id", "x"}));
+  EXPECT_EQ(foreign.scale().data()[1], 4.0);
+  EXPECT_THROW((void)rw::ml::StandardScaler::load(rw::testing::data_path("ml/scaler_damaged.h5")), rw::ValueError);
+  // A column of nulls has no statistics: an error naming it.
+  try {
+    rw::ml::MinMaxScaler().fit(ddf.assign("x", ddf["x"] * std::nan("")));
+    ADD_FAILURE() << "no error";
+  } catch (const rw::ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("column 'x' has no values"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Encoders, SaveLoadTransformsAlike) {
@@ -803,6 +822,14 @@ TEST(Encoders, SaveLoadTransformsAlike) {
   same(onehot.transform(ddf).compute(), onehot2.transform(ddf).compute());
   EXPECT_THROW((void)rw::ml::DummyEncoder::load(onehot_path), rw::ValueError);  // another kind
   EXPECT_THROW((void)rw::ml::Categorizer().save(cat_path), rw::NotFittedError);
+  // A failed refit leaves an encoder unfitted: it can neither transform nor save a half state.
+  rw::ml::Categorizer strict({.columns = {"x"}});  // x is numeric: fit fails
+  EXPECT_THROW((void)strict.fit(ddf), rw::ValueError);
+  EXPECT_THROW((void)strict.categories(), rw::NotFittedError);
+  rw::ml::DummyEncoder refit({.columns = {"cat"}});
+  refit.fit(ddf);
+  EXPECT_THROW((void)refit.fit(ddf[std::vector<std::string>{"id", "x"}]), rw::IndexError);  // no column "cat"
+  EXPECT_THROW((void)refit.save(dummy_path), rw::NotFittedError);
 }
 
 }  // namespace

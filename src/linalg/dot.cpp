@@ -342,6 +342,7 @@ Array<double> dot_scalapack(const Array<double>& a, const Array<double>& b) {
   const auto out_owners = OwnerMap::block(out_grid.size(), comm.size(), comm.rank());
   const auto serial = array_detail::next_serial();
   auto token = std::make_shared<int>(0);
+  const int nb_at_record = linalg::scalapack_block_size();  // read when the product is recorded
   auto make = [=](Lowering& lowering, std::int64_t ob) -> graph::TaskId {
     auto& ids = lowering.leaf_tasks[token.get()];
     if (ids.empty()) {
@@ -354,7 +355,6 @@ Array<double> dot_scalapack(const Array<double>& a, const Array<double>& b) {
       t.inputs.insert(t.inputs.end(), b_blocks.begin(), b_blocks.end());
       const auto na = static_cast<std::size_t>(a_blocks.size());
       const auto a_grid = a.expr()->grid(), b_grid = b.expr()->grid();
-      const int nb_at_record = linalg::scalapack_block_size();  // the block size when recorded
       t.collective = [=](const Communicator& c, std::span<const graph::LocalInput> local) {
         linalg::detail::BlacsGrid grid(c);
         const int nb = nb_at_record;
@@ -429,6 +429,7 @@ Array<double> large_dense(const char* label, std::vector<Array<double>> inputs, 
   const auto out_owners = OwnerMap::block(out_grid.size(), comm.size(), comm.rank());
   const auto serial = array_detail::next_serial();
   auto token = std::make_shared<int>(0);
+  const int nb = scalapack_block_size();  // read when the solver is recorded
   auto make = [=](Lowering& lowering, std::int64_t ob) {
     auto& ids = lowering.leaf_tasks[token.get()];
     if (ids.empty()) {
@@ -442,7 +443,6 @@ Array<double> large_dense(const char* label, std::vector<Array<double>> inputs, 
         t.inputs.insert(t.inputs.end(), blocks.begin(), blocks.end());
       }
       first.push_back(t.inputs.size());
-      const int nb = scalapack_block_size();  // the block size when recorded
       t.collective = [=](const Communicator& c, std::span<const graph::LocalInput> local) {
         detail::BlacsGrid grid(c);
         std::vector<detail::CyclicMatrix> mats;
@@ -547,7 +547,8 @@ Array<double> solve_triangular(const Array<double>& t, const Array<double>& b, b
       std::vector<int> iwork(static_cast<std::size_t>(liwork));
       pdtrcon_("1", uplo, "N", &n, T.local.data(), &one, &one, T.desc, &rcond, work.data(), &lwork, iwork.data(), &liwork, &info);
       const auto size = std::to_string(n) + " x " + std::to_string(n);
-      if (rcond == 0)
+      // A zero on the diagonal: pdlatrs does not rescale, so the estimate divides by it (NaN).
+      if (rcond == 0 || std::isnan(rcond))
         throw LinalgError("solve_triangular: the " + size + " triangular matrix is singular (zero on the diagonal)");
       if (!(rcond >= std::numeric_limits<double>::epsilon()))
         throw LinalgError("solve_triangular: the " + size + " matrix is numerically singular (condition number about " +

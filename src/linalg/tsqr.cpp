@@ -202,7 +202,7 @@ Array<double> from_r(const TsqrPlan& plan, const char* label, Shape shape, std::
   const auto& comm = array_detail::array_comm();
   const auto owners = OwnerMap::block(1, comm.size(), comm.rank());
   const auto serial = array_detail::next_serial();
-  auto make = [plan, label, owners, serial, take](Lowering& lowering, std::int64_t) {
+  auto make = [plan, label, owners, serial, take, shape](Lowering& lowering, std::int64_t) {
     const auto tasks = plan.lower(lowering);
     graph::Task t;
     t.key = {std::string(label) + "-" + std::to_string(serial), {0}};
@@ -211,16 +211,16 @@ Array<double> from_r(const TsqrPlan& plan, const char* label, Shape shape, std::
     t.owner_map = owners;
     t.block = 0;
     t.codec = graph::Codec::of<NDArray<double>>();
+    t.output_bytes = shape_size(shape) * 8;
     t.kernel = [take](std::span<const graph::Value* const> in) { return graph::Value::of(take(in[0]->get<NDArray<double>>())); };
     return lowering.graph.append(std::move(t));
   };
   return Array<double>(std::make_shared<array_detail::Stored<double>>(label, shape, chunks, owners, make));
 }
 
-// The distributed Q (times an optional small matrix made from R on the right): block b is
-// Q1_b · M_b · right(R).
-Array<double> q_times(const TsqrPlan& plan, const char* label, std::int64_t out_cols,
-                      std::function<NDArray<double>(const NDArray<double>&)> right) {
+// The distributed Q, times an optional small matrix on the right (its first n rows, n x
+// out_cols, of a one-block array computed once): block b is Q1_b · M_b · right.
+Array<double> q_times(const TsqrPlan& plan, const char* label, std::int64_t out_cols, std::optional<Array<double>> right) {
   const auto serial = array_detail::next_serial();
   Chunks chunks{plan.x.chunks()[0], {out_cols}};
   auto make = [plan, label, serial, right, out_cols](Lowering& lowering, std::int64_t b) {
@@ -229,20 +229,21 @@ Array<double> q_times(const TsqrPlan& plan, const char* label, std::int64_t out_
     t.key = {std::string(label) + "-" + std::to_string(serial), {b}};
     t.label = label;
     t.inputs = {tasks.locals[static_cast<std::size_t>(b)], tasks.m[static_cast<std::size_t>(b)]};
-    if (right) t.inputs.push_back(tasks.root_r);
+    if (right) t.inputs.push_back(array_detail::lower_assemble(lowering, right->expr()));
     t.owner_map = plan.owners;
     t.block = b;
     t.codec = graph::Codec::of<NDArray<double>>();
-    t.kernel = [right, out_cols](std::span<const graph::Value* const> in) {
+    t.output_bytes = plan.x.chunks()[0][static_cast<std::size_t>(b)] * out_cols * 8;  // Q's block: placement counts it
+    t.kernel = [has_right = right.has_value(), out_cols](std::span<const graph::Value* const> in) {
       const auto& f = in[0]->get<LocalQR>();
       const auto& mb = in[1]->get<NDArray<double>>();
       const auto k = f.q1.shape()[1];
       NDArray<double> qb({f.q1.shape()[0], mb.shape()[1]});
       detail::gemm_accumulate(f.q1.data(), f.q1.shape()[0], k, false, mb.data(), mb.shape()[0], mb.shape()[1], false, qb.data());
-      if (!right) return graph::Value::of(std::move(qb));
-      const auto m = right(in[2]->get<NDArray<double>>());
+      if (!has_right) return graph::Value::of(std::move(qb));
+      const auto& m = in[2]->get<NDArray<double>>();  // its first qb.shape()[1] rows are the factor
       NDArray<double> out({qb.shape()[0], out_cols});
-      detail::gemm_accumulate(qb.data(), qb.shape()[0], qb.shape()[1], false, m.data(), m.shape()[0], m.shape()[1], false,
+      detail::gemm_accumulate(qb.data(), qb.shape()[0], qb.shape()[1], false, m.data(), qb.shape()[1], out_cols, false,
                               out.data());
       return graph::Value::of(std::move(out));
     };
@@ -326,7 +327,7 @@ std::optional<RAndQty> cholesky_qr2(const Array<double>& x, const Array<double>&
 QR qr(const Array<double>& X) {
   const auto plan = plan_for(X, "qr");
   const auto n = X.shape()[1];
-  return {q_times(plan, "qr (Q)", n, nullptr), from_r(plan, "qr (R)", {n, n}, [](const NDArray<double>& r) { return r; })};
+  return {q_times(plan, "qr (Q)", n, std::nullopt), from_r(plan, "qr (R)", {n, n}, [](const NDArray<double>& r) { return r; })};
 }
 
 // General 2-D SVD with ScaLAPACK's pdgesvd: X moved to block-cyclic layout, factored, and U,
@@ -342,6 +343,7 @@ SVD svd_scalapack(const Array<double>& X) {
   const auto one_owner = OwnerMap::block(1, comm.size(), comm.rank());
   const auto serial = array_detail::next_serial();
   auto token = std::make_shared<int>(0);
+  const int nb = linalg::scalapack_block_size();  // read when the SVD is recorded
   auto collective_id = [=](Lowering& lowering) {
     auto& ids = lowering.leaf_tasks[token.get()];
     if (!ids.empty()) return ids.front();
@@ -350,7 +352,6 @@ SVD svd_scalapack(const Array<double>& X) {
     t.label = "svd (ScaLAPACK pdgesvd)";
     t.inputs = array_detail::lower_blocks(lowering, X.expr());
     const auto x_grid = X.expr()->grid();
-    const int nb = linalg::scalapack_block_size();  // the block size when recorded
     t.collective = [=](const Communicator& c, std::span<const graph::LocalInput> local) {
       detail::BlacsGrid grid(c);
       auto A = detail::make_cyclic(grid, static_cast<int>(m), static_cast<int>(n), nb);
@@ -359,6 +360,7 @@ SVD svd_scalapack(const Array<double>& X) {
       std::vector<std::pair<std::int64_t, const NDArray<double>*>> mine;
       for (const auto& in : local) mine.push_back({static_cast<std::int64_t>(in.position), &in.value->get<NDArray<double>>()});
       detail::scatter_blocks(c, grid, A, x_grid, mine);
+      detail::require_finite(c, A, "svd");
       std::vector<double> s(static_cast<std::size_t>(k));
       const int one = 1, mm = static_cast<int>(m), nn = static_cast<int>(n);
       int info = 0, lwork = -1;
@@ -415,14 +417,17 @@ SVD svd(const Array<double>& X) {
     return svd_scalapack(X);
   const auto plan = plan_for(X, "svd");
   const auto n = X.shape()[1];
-  auto factor = [](const NDArray<double>& r, int which) {
-    NDArray<double> u, s, vt;
+  // The SVD of R once, in one block [U; s; Vᵀ] of (2n + 1) x n, so U's blocks, S and Vᵀ come from
+  // the same factorisation (and R's SVD is not repeated for every block of U).
+  const auto packed = from_r(plan, "svd (of R)", {2 * n + 1, n}, [n](const NDArray<double>& r) {
+    NDArray<double> u, s, vt, out({2 * n + 1, n});
     detail::small_svd(r, u, s, vt);
-    return which == 0 ? u : which == 1 ? s : vt;
-  };
-  return {q_times(plan, "svd (U)", n, [factor](const NDArray<double>& r) { return factor(r, 0); }),
-          from_r(plan, "svd (S)", {n}, [factor](const NDArray<double>& r) { return factor(r, 1); }),
-          from_r(plan, "svd (Vt)", {n, n}, [factor](const NDArray<double>& r) { return factor(r, 2); })};
+    std::copy(u.begin(), u.end(), out.data());
+    std::copy(s.begin(), s.end(), out.data() + n * n);
+    std::copy(vt.begin(), vt.end(), out.data() + n * n + n);
+    return out;
+  });
+  return {q_times(plan, "svd (U)", n, packed), packed.slice({{n, n + 1}}).reshape({n}), packed.slice({{n + 1, 2 * n + 1}})};
 }
 
 SVD svd_compressed(const Array<double>& X, std::int64_t k, std::int64_t n_power_iter, std::int64_t oversampling,

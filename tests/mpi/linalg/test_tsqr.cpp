@@ -110,6 +110,14 @@ TEST(Tsqr, GeneralSvdThroughScalapack) {
     const auto [ux2, sx2, vtx2] = rw::linalg::svd(X);
     EXPECT_LT(max_abs_diff(sx2.compute(), nd(ref()["sv"])), 1e-11) << "tall grid " << tall;
   }
+  auto with_nan = nd(ref()["M"]);
+  with_nan(3, 7) = std::nan("");
+  try {
+    (void)rw::linalg::svd(rw::from_ndarray(with_nan, rw::ChunkSpec{4, 5})).s.compute();
+    ADD_FAILURE() << "no error";
+  } catch (const rw::LinalgError& e) {
+    EXPECT_NE(std::string(e.what()).find("NaN or infinity"), std::string::npos) << e.what();
+  }
   rw::linalg::set_blacs_grid_tall(false);
   rw::linalg::set_scalapack_block_size(saved_nb);
   rw::linalg::set_scalapack_threshold(saved);

@@ -87,8 +87,8 @@ class LogisticRegression {
     /// Stop when the largest gradient entry is below tol · max(1, C·n) (the gradient is a sum
     /// over the n rows), or when the Newton decrement reaches rounding level.
     double tol = 1e-8;
-    /// "newton", "lbfgs", or "auto": Newton while the Hessian has at most 2048² entries
-    /// (K·(d + 1) <= 2048 parameters), else L-BFGS.
+    /// "newton", "lbfgs", or "auto": Newton while P = K·(d + 1) <= 2048 and the Hessian
+    /// partials every rank gathers (nblocks · P² doubles) fit in 256 MiB, else L-BFGS.
     std::string solver = "auto";
   };
   LogisticRegression() = default;

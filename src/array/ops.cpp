@@ -36,8 +36,7 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   return out;
 }
 
-Chunks broadcast_chunks(const Shape& out, const Shape& a, const Chunks& ca, const Shape& b, const Chunks& cb,
-                        const char* /*op*/) {
+Chunks broadcast_chunks(const Shape& out, const Shape& a, const Chunks& ca, const Shape& b, const Chunks& cb) {
   const auto nd = out.size();
   Chunks chunks(nd);
   for (std::size_t k = 0; k < nd; ++k) {

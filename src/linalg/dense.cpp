@@ -33,6 +33,8 @@ double one_norm(const NDArray<double>& a) {
   return best;
 }
 
+}  // namespace
+
 [[noreturn]] void singular(const char* what, std::int64_t n, double rcond) {
   std::ostringstream msg;
   msg << what << ": the " << n << " x " << n << " matrix is ";
@@ -43,6 +45,8 @@ double one_norm(const NDArray<double>& a) {
   msg << "; use linalg::lstsq for rank-deficient problems";
   throw LinalgError(msg.str());
 }
+
+namespace {
 
 std::vector<lapack_int> lu_factor(const char* what, std::vector<double>& lu, std::int64_t n, double anorm) {
   std::vector<lapack_int> pivots(static_cast<std::size_t>(n));

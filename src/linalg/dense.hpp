@@ -30,6 +30,11 @@ void whitened_gram_cross_accumulate(const double* x, std::int64_t rows, std::int
                                     const double* y, std::int64_t k, double* g, double* c);
 
 /// The inverse of a square matrix; LinalgError when singular or numerically singular.
+/// Throws the LinalgError of a singular (rcond == 0: an exactly zero pivot) or numerically
+/// singular n x n matrix, naming the condition estimate 1/rcond. Shared by the LAPACK and
+/// ScaLAPACK solvers so both say the same.
+[[noreturn]] void singular(const char* what, std::int64_t n, double rcond);
+
 NDArray<double> inverse(const NDArray<double>& a);
 /// x with a·x = b (b has one or more columns, or is 1-D); LinalgError when singular.
 NDArray<double> solve(const NDArray<double>& a, const NDArray<double>& b);

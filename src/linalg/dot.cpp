@@ -546,18 +546,14 @@ Array<double> solve_triangular(const Array<double>& t, const Array<double>& b, b
       std::vector<double> work(static_cast<std::size_t>(lwork));
       std::vector<int> iwork(static_cast<std::size_t>(liwork));
       pdtrcon_("1", uplo, "N", &n, T.local.data(), &one, &one, T.desc, &rcond, work.data(), &lwork, iwork.data(), &liwork, &info);
-      const auto size = std::to_string(n) + " x " + std::to_string(n);
       // A zero on the diagonal: pdlatrs does not rescale, so the estimate divides by it (NaN).
       if (rcond == 0 || std::isnan(rcond))
-        throw LinalgError("solve_triangular: the " + size + " triangular matrix is singular (zero on the diagonal)");
-      if (!(rcond >= std::numeric_limits<double>::epsilon()))
-        throw LinalgError("solve_triangular: the " + size + " matrix is numerically singular (condition number about " +
-                          std::to_string(1.0 / rcond) + "); use linalg::lstsq for rank-deficient problems");
+        throw LinalgError("solve_triangular: the " + std::to_string(n) + " x " + std::to_string(n) +
+                          " triangular matrix is singular (zero on the diagonal)");
+      if (!(rcond >= std::numeric_limits<double>::epsilon())) detail::singular("solve_triangular", n, rcond);
+      // (pdtrtrs's own zero-diagonal report cannot happen past the checks above.)
       pdtrtrs_(uplo, "N", "N", &n, &nrhs, T.local.data(), &one, &one, T.desc, B.local.data(), &one, &one, B.desc, &info);
-      if (info > 0)
-        throw LinalgError("solve_triangular: the " + size + " triangular matrix is singular (zero on the diagonal at " +
-                          std::to_string(info - 1) + ")");
-      if (info != 0) throw LinalgError("solve_triangular: pdtrtrs rejected argument " + std::to_string(-info));
+      if (info != 0) throw LinalgError("solve_triangular: pdtrtrs failed (info " + std::to_string(info) + ")");
       return std::move(B);
     });
   return small_dense("solve_triangular", {t, b}, b.shape(),

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "linalg/dense.hpp"
 #include "rankwise/error.hpp"
 #include "rankwise/runtime/collectives.hpp"
 
@@ -74,9 +75,7 @@ std::vector<int> lu_checked(const char* what, CyclicMatrix& a) {
   std::vector<int> pivots(static_cast<std::size_t>(a.local_rows + a.nb));
   int info = 0;
   pdgetrf_(&n, &n, a.local.data(), &one, &one, a.desc, pivots.data(), &info);
-  if (info > 0)
-    throw LinalgError(std::string(what) + ": the " + std::to_string(n) + " x " + std::to_string(n) +
-                      " matrix is singular (an exactly zero pivot); use linalg::lstsq for rank-deficient problems");
+  if (info > 0) singular(what, n, 0);
   if (info < 0) throw LinalgError(std::string(what) + ": pdgetrf rejected argument " + std::to_string(-info));
   // Workspace query, then the reciprocal condition number (1-norm).
   double rcond = 0, work_size = 0;
@@ -86,10 +85,7 @@ std::vector<int> lu_checked(const char* what, CyclicMatrix& a) {
   std::vector<double> work(static_cast<std::size_t>(lwork));
   std::vector<int> iwork(static_cast<std::size_t>(liwork));
   pdgecon_("1", &n, a.local.data(), &one, &one, a.desc, &anorm, &rcond, work.data(), &lwork, iwork.data(), &liwork, &info);
-  if (!(rcond >= std::numeric_limits<double>::epsilon()))
-    throw LinalgError(std::string(what) + ": the " + std::to_string(n) + " x " + std::to_string(n) +
-                      " matrix is numerically singular (condition number about " + std::to_string(1.0 / rcond) +
-                      "); use linalg::lstsq for rank-deficient problems");
+  if (!(rcond >= std::numeric_limits<double>::epsilon())) singular(what, n, rcond);
   return pivots;
 }
 

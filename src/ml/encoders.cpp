@@ -118,14 +118,15 @@ void Categorizer::save(const std::string& path) const {
   detail::write_model(path, m);
 }
 
-Categorizer Categorizer::load(const std::string& path) {
-  const auto m = detail::read_model(path, "Categorizer");
+Categorizer Categorizer::fitted_with(std::map<std::string, std::vector<std::string>> categories) {
   Categorizer c;
-  c.categories_ = get_categories(m);
+  c.categories_ = std::move(categories);
   for (const auto& [column, values] : c.categories_) c.params_.columns.push_back(column);
   c.fitted_ = true;
   return c;
 }
+
+Categorizer Categorizer::load(const std::string& path) { return fitted_with(get_categories(detail::read_model(path, "Categorizer"))); }
 
 void DummyEncoder::save(const std::string& path) const { save_as(path, "DummyEncoder"); }
 
@@ -148,11 +149,8 @@ void DummyEncoder::save_as(const std::string& path, const std::string& kind) con
 void DummyEncoder::load_from(const std::string& path, const std::string& kind) {
   const auto m = detail::read_model(path, kind);
   params_.drop_first = m.number("drop_first") != 0;
-  categorizer_.categories_ = get_categories(m);
-  params_.columns.clear();
-  for (const auto& [column, values] : categorizer_.categories_) params_.columns.push_back(column);
-  categorizer_.params_.columns = params_.columns;
-  categorizer_.fitted_ = true;
+  categorizer_ = Categorizer::fitted_with(get_categories(m));
+  params_.columns = categorizer_.params_.columns;
   input_columns_ = m.name_list("feature_names_in_");
   fitted_ = true;
 }

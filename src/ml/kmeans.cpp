@@ -457,9 +457,7 @@ KMeans KMeans::load(const std::string& path) {
   p.max_iter = static_cast<int>(m.number("max_iter"));
   p.tol = m.number("tol");
   p.n_init = static_cast<int>(m.number("n_init"));
-  // Exactly, through int64 (a double would round seeds above 2^53); older files stored a double.
-  p.random_state = m.whole_numbers.count("random_state") ? static_cast<std::uint64_t>(m.whole_number("random_state"))
-                                                         : static_cast<std::uint64_t>(m.number("random_state"));
+  p.random_state = static_cast<std::uint64_t>(m.whole_number("random_state"));  // exactly, above 2^53 too
   p.init = m.text("init");
   if (m.strings.count("algorithm")) p.algorithm = m.text("algorithm");  // absent in files from before it existed
   KMeans km(p);

@@ -225,16 +225,12 @@ struct Logistic {
   }
 };
 
-// What a pass over the rows sums: the objective; with it the gradient; or all three.
-enum class Pass { objective, gradient, hessian };
-
-// Objective [0], gradient [1, 1 + P) and Hessian [1 + P, 1 + P + P²) at θ over all rows (one
-// collective), as far as `what` asks.
+// Objective [0], gradient [1, 1 + P) and, with `hessian`, the Hessian [1 + P, 1 + P + P²) at θ
+// over all rows (one collective). Newton asks for the Hessian, L-BFGS does not.
 std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std::vector<std::vector<std::int64_t>>& cls,
-                                  const std::vector<double>& th, Pass what) {
+                                  const std::vector<double>& th, bool hessian) {
   const auto P = L.P();
-  const bool gradient = what != Pass::objective, hessian = what == Pass::hessian;
-  const auto width = static_cast<std::size_t>(1 + (gradient ? P : 0) + (hessian ? P * P : 0));
+  const auto width = static_cast<std::size_t>(1 + P + (hessian ? P * P : 0));
   std::vector<std::vector<double>> part(rows.size(), std::vector<double>(width, 0.0));
   const auto K = L.K, d = L.d;
   const auto ncls = K == 1 ? 2 : K;
@@ -258,7 +254,6 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
         row_dots(Xt, here, d, th.data(), intercept, s.data());
         // r: C·(p − y); s becomes the row weights √(C·p·(1 − p)) for H.
         out[0] += L.C * logistic_terms(s.data(), cls[blk].data() + t0, here, L.C, r.data(), s.data());
-        if (!gradient) continue;
         if (L.intercept)
           for (std::int64_t i = 0; i < here; ++i) g[d] += r[static_cast<std::size_t>(i)];
         if (!hessian) {  // g += Xᵀr alone
@@ -291,7 +286,6 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
       for (std::int64_t k = 0; k < K; ++k) norm += std::exp(z[static_cast<std::size_t>(k)] - zmax);
       for (std::int64_t k = 0; k < K; ++k) p[static_cast<std::size_t>(k)] = std::exp(z[static_cast<std::size_t>(k)] - zmax) / norm;
       out[0] += L.C * (zmax + std::log(norm) - z[static_cast<std::size_t>(y)]);
-      if (!gradient) continue;
       const auto idx = [&](std::int64_t k, std::int64_t a) { return a < d ? L.w(k, a) : L.b(k); };
       const auto n = L.intercept ? d + 1 : d;
       for (std::int64_t j = 0; j < d; ++j) xa[static_cast<std::size_t>(j)] = x[j];
@@ -317,14 +311,14 @@ std::vector<double> logistic_pass(const Logistic& L, const Rows& rows, const std
     for (std::int64_t j = 0; j < d; ++j) {
       const double v = th[static_cast<std::size_t>(L.w(k, j))];
       total[0] += 0.5 * v * v;
-      if (gradient) total[static_cast<std::size_t>(1 + L.w(k, j))] += v;
+      total[static_cast<std::size_t>(1 + L.w(k, j))] += v;
       if (hessian) total[static_cast<std::size_t>(1 + P + L.w(k, j) * P + L.w(k, j))] += 1.0;
     }
   if (L.intercept && K > 1) {
     double sb = 0;
     for (std::int64_t k = 0; k < K; ++k) sb += th[static_cast<std::size_t>(L.b(k))];
     total[0] += 0.5 * sb * sb;
-    for (std::int64_t k = 0; k < K && gradient; ++k) {
+    for (std::int64_t k = 0; k < K; ++k) {
       total[static_cast<std::size_t>(1 + L.b(k))] += sb;
       for (std::int64_t l = 0; l <= k && hessian; ++l) total[static_cast<std::size_t>(1 + P + L.b(k) * P + L.b(l))] += 1.0;
     }
@@ -342,7 +336,7 @@ int lbfgs(const Logistic& L, const Rows& rows, const std::vector<std::vector<std
   converged = false;
   const auto P = static_cast<std::size_t>(L.P());
   constexpr std::size_t kHistory = 10;
-  auto state = logistic_pass(L, rows, cls, th, Pass::gradient);
+  auto state = logistic_pass(L, rows, cls, th, /*hessian=*/false);
   const auto gmax = [P](const std::vector<double>& st) {
     double g = 0;
     for (std::size_t a = 0; a < P; ++a) g = std::max(g, std::fabs(st[1 + a]));
@@ -396,7 +390,7 @@ int lbfgs(const Logistic& L, const Rows& rows, const std::vector<std::vector<std
     bool moved = false;
     for (int halvings = 0; halvings <= 30; ++halvings, t *= 0.5) {
       for (std::size_t k = 0; k < P; ++k) trial[k] = th[k] + t * d[k];
-      next = logistic_pass(L, rows, cls, trial, Pass::gradient);
+      next = logistic_pass(L, rows, cls, trial, /*hessian=*/false);
       if (next[0] <= state[0] + 1e-4 * t * slope) {
         moved = true;
         break;
@@ -470,7 +464,7 @@ LogisticRegression& LogisticRegression::fit(const Array<double>& X, const Array<
   if (solver_used_ == "lbfgs") {
     n_iter_ = lbfgs(L, rows, cls, th, gtol, params_.max_iter, converged_);
   } else {
-    auto state = logistic_pass(L, rows, cls, th, Pass::hessian);
+    auto state = logistic_pass(L, rows, cls, th, /*hessian=*/true);
     const auto gmax_of = [&] {
       double g = 0;
       for (std::int64_t a = 0; a < P; ++a) g = std::max(g, std::fabs(state[static_cast<std::size_t>(1 + a)]));
@@ -498,7 +492,7 @@ LogisticRegression& LogisticRegression::fit(const Array<double>& X, const Array<
       for (int halvings = 0;; ++halvings) {
         std::vector<double> trial = th;
         for (std::int64_t a = 0; a < P; ++a) trial[static_cast<std::size_t>(a)] += t * step[static_cast<std::size_t>(a)];
-        auto next = logistic_pass(L, rows, cls, trial, Pass::hessian);
+        auto next = logistic_pass(L, rows, cls, trial, /*hessian=*/true);
         if (next[0] <= state[0] + 1e-4 * t * slope) {
           th = std::move(trial);
           state = std::move(next);

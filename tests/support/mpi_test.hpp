@@ -28,4 +28,16 @@ bool same_on_all_ranks(const T& value) {
   return allreduce(comm(), same, ReduceOp::min) == 1;
 }
 
+/// Runs f, which must throw E with a message containing `words`, the same message on every rank.
+template <class E, class F>
+void expect_error(F&& f, const std::string& words) {
+  try {
+    f();
+    ADD_FAILURE() << "no error; expected one saying '" << words << "'";
+  } catch (const E& e) {
+    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    EXPECT_TRUE(same_on_all_ranks(std::string(e.what())));
+  }
+}
+
 }  // namespace rankwise::testing

@@ -26,19 +26,20 @@ using scalar_arith_t = std::conditional_t<std::is_floating_point_v<A>, A,
 template <class A>
 using float_t = std::conditional_t<std::is_floating_point_v<A>, A, double>;
 
-/// b rechunked to line up with a (one all-to-all when it runs), or b itself when it does:
-/// Dask unifies the chunks of elementwise operands the same way, with the first one's winning.
-template <class A, class B>
-Array<B> align_chunks(const Shape& out, const Array<A>& a, const Array<B>& b) {
-  const auto want = chunks_aligned_to(out, a.shape(), a.chunks(), b.shape(), b.chunks());
+/// b rechunked to line up with an operand of shape `a` and chunks `ca` (one all-to-all when it
+/// runs), or b itself when it does: Dask unifies the chunks of elementwise operands the same
+/// way, with the first one's winning.
+template <class B>
+Array<B> align_chunks(const Shape& out, const Shape& a, const Chunks& ca, const Array<B>& b) {
+  const auto want = chunks_aligned_to(out, a, ca, b.shape(), b.chunks());
   return want == b.chunks() ? b : b.rechunk(ChunkSpec(want));
 }
 
 template <class R, class A, class B, class F>
 Array<R> binary(const char* name, const Array<A>& a, const Array<B>& b, F f) {
   const auto shape = broadcast_shapes(a.shape(), b.shape(), name);
-  const auto b_aligned = align_chunks(shape, a, b);
-  const auto chunks = broadcast_chunks(shape, a.shape(), a.chunks(), b.shape(), b_aligned.chunks(), name);
+  const auto b_aligned = align_chunks(shape, a.shape(), a.chunks(), b);
+  const auto chunks = broadcast_chunks(shape, a.shape(), a.chunks(), b.shape(), b_aligned.chunks());
   return Array<R>(std::make_shared<Binary<R, A, B, F>>(name, stretch(a.expr(), shape, chunks),
                                                        stretch(b_aligned.expr(), shape, chunks), f));
 }
@@ -223,11 +224,10 @@ template <class T>
 Array<T> where(const Array<bool>& cond, const Array<T>& x, const Array<T>& y) {
   const auto shape = array_detail::broadcast_shapes(array_detail::broadcast_shapes(cond.shape(), x.shape(), "where"),
                                                     y.shape(), "where");
-  const auto x_aligned = array_detail::align_chunks(shape, cond, x);
-  auto chunks = array_detail::broadcast_chunks(shape, cond.shape(), cond.chunks(), x.shape(), x_aligned.chunks(), "where");
-  const auto y_want = array_detail::chunks_aligned_to(shape, shape, chunks, y.shape(), y.chunks());
-  const auto y_aligned = y_want == y.chunks() ? y : y.rechunk(ChunkSpec(y_want));
-  chunks = array_detail::broadcast_chunks(shape, shape, chunks, y.shape(), y_aligned.chunks(), "where");
+  const auto x_aligned = array_detail::align_chunks(shape, cond.shape(), cond.chunks(), x);
+  auto chunks = array_detail::broadcast_chunks(shape, cond.shape(), cond.chunks(), x.shape(), x_aligned.chunks());
+  const auto y_aligned = array_detail::align_chunks(shape, shape, chunks, y);
+  chunks = array_detail::broadcast_chunks(shape, shape, chunks, y.shape(), y_aligned.chunks());
   return Array<T>(std::make_shared<array_detail::Where<T>>(array_detail::stretch(cond.expr(), shape, chunks),
                                                            array_detail::stretch(x_aligned.expr(), shape, chunks),
                                                            array_detail::stretch(y_aligned.expr(), shape, chunks)));

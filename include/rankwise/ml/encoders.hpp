@@ -34,6 +34,8 @@ class Categorizer {
 
  private:
   friend class DummyEncoder;
+  /// A fitted Categorizer of these columns and categories (what load rebuilds).
+  static Categorizer fitted_with(std::map<std::string, std::vector<std::string>> categories);
   Params params_;
   std::map<std::string, std::vector<std::string>> categories_;
   bool fitted_ = false;

@@ -97,8 +97,12 @@ struct ModelFile {
     const auto it = names.find(key);
     return it == names.end() ? std::vector<std::string>{} : it->second;
   }
-  /// An int64 parameter read exactly (a double holds integers only up to 2^53).
-  std::int64_t whole_number(const std::string& key) const { return field(whole_numbers, key); }
+  /// An int64 parameter read exactly (a double holds integers only up to 2^53); from a file
+  /// that stored it as a double, that double.
+  std::int64_t whole_number(const std::string& key) const {
+    const auto it = whole_numbers.find(key);
+    return it != whole_numbers.end() ? it->second : static_cast<std::int64_t>(number(key));
+  }
 
  private:
   template <class Map>

@@ -509,15 +509,7 @@ TEST(Estimators, UserErrorsOfEveryEstimator) {
     m(row, col) = value;
     return rw::from_ndarray(m, rw::ChunkSpec(std::vector<std::int64_t>{70, 5}));
   };
-  const auto expect_value_error = [](auto&& f, const std::string& words) {
-    try {
-      f();
-      ADD_FAILURE() << "no error; expected '" << words << "'";
-    } catch (const rw::ValueError& e) {
-      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
-      EXPECT_TRUE(rw::testing::same_on_all_ranks(std::string(e.what())));
-    }
-  };
+  const auto expect_value_error = [](auto&& f, const std::string& words) { rw::testing::expect_error<rw::ValueError>(f, words); };
   const auto narrow = rw::random::random({10, 3}, {5, 3}, 1);
   {
     rw::ml::LinearRegression lr;
@@ -590,17 +582,21 @@ TEST(Scalers, MatchScikitLearn) {
 
 // The same random_state gives the same data and the same split whatever the chunking.
 TEST(Datasets, IndependentOfTheChunking) {
+  const auto regression = [](std::int64_t chunks) {
+    return rw::ml::datasets::make_regression({.n_samples = 3'000, .n_features = 6, .n_informative = 3, .noise = 0.5,
+                                              .chunks = chunks, .random_state = 8});
+  };
+  const auto classification = [](std::int64_t chunks) {
+    return rw::ml::datasets::make_classification({.n_samples = 3'000, .n_features = 5, .n_informative = 3, .n_classes = 3,
+                                                  .chunks = chunks, .random_state = 6});
+  };
+  const auto [X0, y0] = regression(250);
+  const auto [C0, c0] = classification(250);
   for (const std::int64_t chunks : {999, 4'000}) {
-    auto [X, y] = rw::ml::datasets::make_regression({.n_samples = 3'000, .n_features = 6, .n_informative = 3,
-                                                    .noise = 0.5, .chunks = chunks, .random_state = 8});
-    auto [X0, y0] = rw::ml::datasets::make_regression({.n_samples = 3'000, .n_features = 6, .n_informative = 3,
-                                                      .noise = 0.5, .chunks = 250, .random_state = 8});
+    const auto [X, y] = regression(chunks);
     EXPECT_TRUE(X.compute() == X0.compute());
     EXPECT_TRUE(y.compute() == y0.compute());
-    auto [C, c] = rw::ml::datasets::make_classification({.n_samples = 3'000, .n_features = 5, .n_informative = 3,
-                                                        .n_classes = 3, .chunks = chunks, .random_state = 6});
-    auto [C0, c0] = rw::ml::datasets::make_classification({.n_samples = 3'000, .n_features = 5, .n_informative = 3,
-                                                          .n_classes = 3, .chunks = 250, .random_state = 6});
+    const auto [C, c] = classification(chunks);
     EXPECT_TRUE(C.compute() == C0.compute());
     EXPECT_TRUE(c.compute() == c0.compute());
     auto [Xtr, Xte, ytr, yte] = rw::ml::train_test_split(C, c, 0.3, 2);

@@ -9,8 +9,7 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
 
 /// Output chunks of a broadcast: per result dimension, the chunks of an operand that is not
 /// stretched there (the first operand's where both are full-size).
-Chunks broadcast_chunks(const Shape& out, const Shape& a, const Chunks& ca, const Shape& b, const Chunks& cb,
-                        const char* op);
+Chunks broadcast_chunks(const Shape& out, const Shape& a, const Chunks& ca, const Shape& b, const Chunks& cb);
 
 /// The chunks b needs so that, along every dimension where both operands are full-size, its
 /// blocks line up with a's (b's own chunks elsewhere).
